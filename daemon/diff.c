@@ -1,0 +1,1249 @@
+/*
+ * diff.c: the data diff engine (see diff.h and design.md 6 and 9).
+ *
+ * Phase 1 scans each side once: it checks every record, infers column types,
+ * hashes the key of each row and indexes the rows (struct entry: key hash and
+ * packed offset/length, 16 bytes) in an open-addressing table of 32-bit slots.
+ * A key met twice is confirmed on its bytes and counted as a duplicate.
+ * Phase 2 walks the new side's rows, finds each key in the old index,
+ * confirms it on the key bytes and compares the rows: raw bytes first when
+ * both files share one layout, values column by column otherwise. Phase 3
+ * collects the old rows nobody matched. Samples are materialised last, by
+ * re-reading the few rows they name.
+ */
+#include "diff.h"
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "bounds.h"
+#include "csv.h"
+#include "xmalloc.h"
+#include "banned.h"
+
+#define LEN_BITS  27 /* record length in a packed position */
+#define LEN_MASK  ((UINT64_C(1) << LEN_BITS) - 1)
+#define MAX_OFF	  (UINT64_C(1) << (64 - LEN_BITS))
+#define NO_ENTRY  UINT32_MAX
+#define HASH_SEED UINT64_C(0x64617461646966) /* "datadif" */
+
+struct entry {
+	uint64_t hash; /* key hash (or record hash when unkeyed) */
+	uint64_t pos;  /* offset << LEN_BITS | length */
+};
+
+struct side {
+	const struct diff_table *in;
+	struct csv_reader rd;  /* the scan */
+	struct csv_reader rd2; /* re-reads rows to confirm equal hashes */
+	size_t body;	       /* offset of the first record after the header */
+	unsigned long body_line;
+	unsigned long header_line;
+	int has_header;
+	char **names;
+	size_t ncols;
+
+	size_t *kidx; /* hashed columns: the key, or the record when unkeyed */
+	size_t nk;
+	int keyed;	 /* rows are identified by a key */
+	int strict;	 /* auto key: a duplicate or null key fails it */
+	int build_table; /* index this side for lookups */
+	size_t samples;
+
+	enum value_type *types;
+	struct entry *ent;
+	size_t nent, aent;
+	uint32_t *slots;
+	size_t mask;
+	uint32_t *next, *last; /* unkeyed: equal records, in file order */
+
+	uint64_t rows, dups, nulls;
+	struct diff_key_row *sdup, *snull;
+	size_t nsdup, nsnull;
+	int failed; /* strict and a duplicate or null key was found */
+	int error;
+	unsigned long err_line;
+	char err[CSV_ERR_LEN];
+	atomic_int *stop; /* the other side failed: stop early */
+};
+
+struct diff {
+	struct side s[2];
+	const struct diff_options *opts;
+	size_t ncmp; /* compared columns, in the new file's order */
+	size_t *cmp_old, *cmp_new;
+	int same_layout; /* equal raw bytes imply equal rows */
+	unsigned char *matched; /* per old entry */
+	uint32_t *cursor;	/* unkeyed: next unclaimed old row of a group */
+	atomic_int stop;
+};
+
+const char *
+diff_key_source_name(enum diff_key_source s)
+{
+	switch (s) {
+	case DIFF_KEY_OPTION:
+		return "option";
+	case DIFF_KEY_CONFIG:
+		return "config";
+	case DIFF_KEY_AUTO:
+		return "auto";
+	case DIFF_KEY_NONE:
+		break;
+	}
+	return "none";
+}
+
+void
+diff_options_init(struct diff_options *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->key_source = DIFF_KEY_AUTO;
+	opts->samples = DIFF_DEFAULT_SAMPLES;
+}
+
+static int PRINTF_LIKE(4, 5)
+diff_fail(struct diff_error *err, int side, unsigned long line,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	err->side = side;
+	err->line = line;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static uint64_t
+entry_off(const struct entry *e)
+{
+	return e->pos >> LEN_BITS;
+}
+
+static size_t
+entry_len(const struct entry *e)
+{
+	return (size_t)(e->pos & LEN_MASK);
+}
+
+static uint64_t
+hash_fields(const struct csv_field *f, const size_t *idx, size_t n)
+{
+	uint64_t h = HASH_SEED;
+
+	for (size_t i = 0; i < n; i++)
+		h = XXH3_64bits_withSeed(f[idx[i]].ptr, f[idx[i]].len, h);
+	return h;
+}
+
+static int
+field_eq(const struct csv_field *a, const struct csv_field *b)
+{
+	return a->len == b->len && (a->len == 0 || !memcmp(a->ptr, b->ptr, a->len));
+}
+
+/* fields a[ai[i]] == b[bi[i]] for all i < n */
+static int
+fields_equal(const struct csv_field *a, const size_t *ai,
+    const struct csv_field *b, const size_t *bi, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!field_eq(&a[ai[i]], &b[bi[i]]))
+			return 0;
+	return 1;
+}
+
+/*
+ * A copy of a value for a sample, cut at DIFF_MAX_SAMPLE_VALUE bytes on a
+ * UTF-8 boundary with an ellipsis appended.
+ */
+static char *
+sample_value(const char *p, size_t len, int *truncated)
+{
+	char *r;
+	size_t cut;
+
+	if (len <= DIFF_MAX_SAMPLE_VALUE)
+		return xmemdup(p, len);
+	cut = DIFF_MAX_SAMPLE_VALUE;
+	while (cut > 0 && ((unsigned char)p[cut] & 0xc0) == 0x80)
+		cut--;
+	r = xmalloc(cut + 4);
+	memcpy(r, p, cut);
+	memcpy(r + cut, "\xe2\x80\xa6", 4);
+	*truncated = 1;
+	return r;
+}
+
+static char **
+sample_fields(const struct csv_field *f, const size_t *idx, size_t n,
+    int *truncated)
+{
+	char **v = xcalloc(n ? n : 1, sizeof(*v));
+
+	for (size_t i = 0; i < n; i++) {
+		const struct csv_field *x = idx ? &f[idx[i]] : &f[i];
+
+		v[i] = sample_value(x->ptr, x->len, truncated);
+	}
+	return v;
+}
+
+static void
+free_strv(char **v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* ---- per-side index ---- */
+
+static size_t
+pow2_at_least(size_t n)
+{
+	size_t p = 16;
+
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+/* a first guess at the number of rows, from the start of the body */
+static size_t
+estimate_rows(const struct side *s)
+{
+	const char *p = s->in->buf + s->body;
+	size_t avail = s->in->len - s->body;
+	size_t probe = avail < (1u << 20) ? avail : (1u << 20);
+	size_t lines = 0;
+	const char *q = p, *end = p + probe;
+
+	while (q < end) {
+		q = memchr(q, '\n', (size_t)(end - q));
+		if (!q)
+			break;
+		lines++;
+		q++;
+	}
+	if (lines == 0)
+		return 64;
+	return (size_t)((double)avail / ((double)probe / (double)lines) * 1.05) + 16;
+}
+
+static void
+side_alloc_entries(struct side *s, size_t n)
+{
+	s->ent = xreallocarray(s->ent, n, sizeof(*s->ent));
+	if (!s->keyed && s->build_table) {
+		s->next = xreallocarray(s->next, n, sizeof(*s->next));
+		s->last = xreallocarray(s->last, n, sizeof(*s->last));
+	}
+	s->aent = n;
+}
+
+static void
+side_grow_entries(struct side *s)
+{
+	side_alloc_entries(s, s->aent ? s->aent + s->aent / 2 : 1024);
+}
+
+static void
+table_insert_slot(uint32_t *slots, size_t mask, uint64_t hash, uint32_t idx)
+{
+	size_t i = (size_t)hash & mask;
+
+	while (slots[i])
+		i = (i + 1) & mask;
+	slots[i] = idx + 1;
+}
+
+static void
+side_rehash(struct side *s, size_t nslots)
+{
+	uint32_t *slots = xcalloc(nslots, sizeof(*slots));
+	size_t mask = nslots - 1;
+
+	for (size_t i = 0; i <= s->mask && s->slots; i++)
+		if (s->slots[i])
+			table_insert_slot(slots, mask, s->ent[s->slots[i] - 1].hash,
+			    s->slots[i] - 1);
+	free(s->slots);
+	s->slots = slots;
+	s->mask = mask;
+}
+
+/*
+ * The entry whose key (record) equals that of the record with fields f and
+ * hash h, or NO_ENTRY. Equal hashes are confirmed by re-reading the row.
+ */
+static uint32_t
+side_find(struct side *s, uint64_t h, const struct csv_field *f)
+{
+	struct csv_record rec;
+
+	for (size_t i = (size_t)h & s->mask; s->slots[i]; i = (i + 1) & s->mask) {
+		uint32_t j = s->slots[i] - 1;
+
+		if (s->ent[j].hash != h)
+			continue;
+		if (csv_record_at(&s->rd2, (size_t)entry_off(&s->ent[j]), &rec) != 1)
+			continue;
+		if (fields_equal(f, s->kidx, rec.fields, s->kidx, s->nk))
+			return j;
+	}
+	return NO_ENTRY;
+}
+
+static void
+side_note_key_row(struct side *s, struct diff_key_row **v, size_t *n,
+    const struct csv_record *rec, int with_key)
+{
+	int unused = 0;
+
+	if (*n >= s->samples)
+		return;
+	if (!*v)
+		*v = xcalloc(s->samples, sizeof(**v));
+	(*v)[*n].key = with_key ? sample_fields(rec->fields, s->kidx, s->nk,
+	    &unused) : NULL;
+	(*v)[*n].line = rec->line;
+	(*n)++;
+}
+
+static int
+side_all_empty(const struct side *s, const struct csv_field *f)
+{
+	for (size_t i = 0; i < s->nk; i++)
+		if (f[s->kidx[i]].len)
+			return 0;
+	return 1;
+}
+
+/* phase 1 for one side (a task: may run beside the other side) */
+static void
+side_scan(void *arg)
+{
+	struct side *s = arg;
+	struct csv_record rec;
+	size_t est;
+	int r;
+
+	if (!s->has_header)
+		return;
+	s->rd.pos = s->body;
+	s->rd.line = s->body_line;
+	est = estimate_rows(s);
+	if (est > CSV_MAX_ROWS)
+		est = CSV_MAX_ROWS;
+	side_alloc_entries(s, est);
+	if (s->build_table)
+		side_rehash(s, pow2_at_least(2 * est));
+
+	while ((r = csv_next(&s->rd, &rec)) == 1) {
+		uint64_t h;
+		uint32_t j;
+
+		if (atomic_load_explicit(s->stop, memory_order_relaxed))
+			return;
+		if (++s->rows > CSV_MAX_ROWS) {
+			s->error = 1;
+			s->err_line = rec.line;
+			snprintf(s->err, sizeof(s->err), "more than %u rows",
+			    CSV_MAX_ROWS);
+			return;
+		}
+		if (rec.off >= MAX_OFF) {
+			s->error = 1;
+			s->err_line = rec.line;
+			snprintf(s->err, sizeof(s->err), "file too large");
+			return;
+		}
+		for (size_t c = 0; c < s->ncols; c++) {
+			enum value_type t = s->types[c];
+
+			if (t != VALUE_TEXT)
+				s->types[c] = value_type_merge(t,
+				    value_classify(rec.fields[c].ptr,
+					rec.fields[c].len));
+		}
+		if (s->keyed && side_all_empty(s, rec.fields)) {
+			s->nulls++;
+			side_note_key_row(s, &s->snull, &s->nsnull, &rec, 0);
+			if (s->strict) {
+				s->failed = 1;
+				atomic_store(s->stop, 1);
+				return;
+			}
+			continue;
+		}
+		h = hash_fields(rec.fields, s->kidx, s->nk);
+		j = s->build_table ? side_find(s, h, rec.fields) : NO_ENTRY;
+		if (j != NO_ENTRY && s->keyed) {
+			s->dups++;
+			side_note_key_row(s, &s->sdup, &s->nsdup, &rec, 1);
+			if (s->strict) {
+				s->failed = 1;
+				atomic_store(s->stop, 1);
+				return;
+			}
+			continue;
+		}
+		if (s->nent == s->aent)
+			side_grow_entries(s);
+		s->ent[s->nent].hash = h;
+		s->ent[s->nent].pos = ((uint64_t)rec.off << LEN_BITS) |
+		    (uint64_t)rec.len;
+		if (s->build_table && !s->keyed) {
+			s->next[s->nent] = NO_ENTRY;
+			s->last[s->nent] = (uint32_t)s->nent;
+			if (j != NO_ENTRY) {
+				/* an equal record: append to its group */
+				s->next[s->last[j]] = (uint32_t)s->nent;
+				s->last[j] = (uint32_t)s->nent;
+				s->nent++;
+				continue;
+			}
+		}
+		if (s->build_table) {
+			if (s->nent + 1 > (s->mask + 1) / 2)
+				side_rehash(s, (s->mask + 1) * 2);
+			table_insert_slot(s->slots, s->mask, h, (uint32_t)s->nent);
+		}
+		s->nent++;
+	}
+	if (r == -1) {
+		s->error = 1;
+		s->err_line = s->rd.err_line;
+		snprintf(s->err, sizeof(s->err), "%s", s->rd.err);
+	}
+}
+
+/* forget what a scan found, to scan again with another key */
+static void
+side_reset(struct side *s)
+{
+	free(s->ent);
+	free(s->slots);
+	free(s->next);
+	free(s->last);
+	s->ent = NULL;
+	s->slots = NULL;
+	s->next = s->last = NULL;
+	s->nent = s->aent = 0;
+	s->mask = 0;
+	s->rows = s->dups = s->nulls = 0;
+	for (size_t i = 0; i < s->nsdup; i++)
+		free_strv(s->sdup[i].key, s->nk);
+	for (size_t i = 0; i < s->nsnull; i++)
+		free_strv(s->snull[i].key, s->nk);
+	free(s->sdup);
+	free(s->snull);
+	s->sdup = s->snull = NULL;
+	s->nsdup = s->nsnull = 0;
+	s->failed = 0;
+	for (size_t c = 0; c < s->ncols; c++)
+		s->types[c] = VALUE_EMPTY;
+	free(s->kidx);
+	s->kidx = NULL;
+	s->nk = 0;
+}
+
+static void
+side_release(struct side *s)
+{
+	side_reset(s);
+	free(s->types);
+	free_strv(s->names, s->ncols);
+	csv_reader_release(&s->rd);
+	csv_reader_release(&s->rd2);
+}
+
+/* index of column name in side s, or -1 */
+static long
+side_col(const struct side *s, const char *name)
+{
+	for (size_t i = 0; i < s->ncols; i++)
+		if (strcmp(s->names[i], name) == 0)
+			return (long)i;
+	return -1;
+}
+
+static int
+side_open(struct side *s, const struct diff_table *in, int which,
+    struct diff_error *err)
+{
+	struct csv_record rec;
+	int r;
+
+	s->in = in;
+	if (csv_reader_init(&s->rd, in->buf, in->len, in->delim) == -1)
+		return diff_fail(err, which, s->rd.err_line, "%s", s->rd.err);
+	r = csv_read_header(&s->rd, &rec);
+	if (r == -1)
+		return diff_fail(err, which, s->rd.err_line, "%s", s->rd.err);
+	s->has_header = r == 1;
+	if (s->has_header) {
+		s->header_line = rec.line;
+		s->ncols = rec.nfields;
+		s->names = xcalloc(s->ncols, sizeof(*s->names));
+		for (size_t i = 0; i < s->ncols; i++)
+			s->names[i] = xmemdup(rec.fields[i].ptr,
+			    rec.fields[i].len);
+	}
+	s->types = xcalloc(s->ncols ? s->ncols : 1, sizeof(*s->types));
+	s->body = s->rd.pos;
+	s->body_line = s->rd.line;
+	csv_reader_clone(&s->rd2, &s->rd);
+	return 0;
+}
+
+/* ---- key choice ---- */
+
+struct key_choice {
+	const char *cols[DIFF_MAX_KEY_COLUMNS];
+	size_t n; /* 0: unkeyed */
+	enum diff_key_source source;
+	int strict;
+};
+
+/* the header that names the auto-key candidates: old's, else new's */
+static const struct side *
+diff_candidate_side(const struct diff *d)
+{
+	return d->s[0].has_header ? &d->s[0] : &d->s[1];
+}
+
+/* a column exists "in both files": a side without a header does not count */
+static int
+diff_has_col(const struct diff *d, const char *name)
+{
+	for (int i = 0; i < 2; i++)
+		if (d->s[i].has_header && side_col(&d->s[i], name) < 0)
+			return 0;
+	return 1;
+}
+
+/* candidates in order of design.md 6.3, then "none"; -1 on a bad key */
+static int
+diff_key_candidates(const struct diff *d, const struct diff_options *o,
+    struct key_choice *kc, size_t *nkc, struct diff_error *err)
+{
+	const struct side *cs = diff_candidate_side(d);
+	size_t n = 0;
+
+	if (o->nkey) {
+		if (o->nkey > DIFF_MAX_KEY_COLUMNS)
+			return diff_fail(err, -1, 0,
+			    "a key of more than %d columns", DIFF_MAX_KEY_COLUMNS);
+		for (size_t i = 0; i < o->nkey; i++) {
+			for (size_t j = 0; j < i; j++)
+				if (strcmp(o->key[i], o->key[j]) == 0)
+					return diff_fail(err, -1, 0,
+					    "key column '%s' named twice",
+					    o->key[i]);
+			for (int s = 0; s < 2; s++)
+				if (d->s[s].has_header &&
+				    side_col(&d->s[s], o->key[i]) < 0)
+					return diff_fail(err, s,
+					    d->s[s].header_line,
+					    "no column '%s' for the key",
+					    o->key[i]);
+			kc[0].cols[i] = o->key[i];
+		}
+		kc[0].n = o->nkey;
+		kc[0].source = o->key_source == DIFF_KEY_CONFIG ?
+		    DIFF_KEY_CONFIG : DIFF_KEY_OPTION;
+		kc[0].strict = 0;
+		*nkc = 1;
+		return 0;
+	}
+	for (size_t i = 0; i < cs->ncols; i++) {
+		if (strcasecmp(cs->names[i], "id") == 0) {
+			if (diff_has_col(d, cs->names[i])) {
+				kc[n].cols[0] = cs->names[i];
+				kc[n].n = 1;
+				kc[n].source = DIFF_KEY_AUTO;
+				kc[n].strict = 1;
+				n++;
+			}
+			break;
+		}
+	}
+	if (cs->ncols && diff_has_col(d, cs->names[0]) &&
+	    (n == 0 || strcmp(kc[0].cols[0], cs->names[0]) != 0)) {
+		kc[n].cols[0] = cs->names[0];
+		kc[n].n = 1;
+		kc[n].source = DIFF_KEY_AUTO;
+		kc[n].strict = 1;
+		n++;
+	}
+	kc[n].n = 0;
+	kc[n].source = DIFF_KEY_NONE;
+	kc[n].strict = 0;
+	*nkc = n + 1;
+	return 0;
+}
+
+static int
+is_ignored(const struct diff_options *o, const char *name)
+{
+	for (size_t i = 0; i < o->nignore; i++)
+		if (strcmp(o->ignore[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+is_key(const struct key_choice *kc, const char *name)
+{
+	for (size_t i = 0; i < kc->n; i++)
+		if (strcmp(kc->cols[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* compared columns: in both files, not the key, not ignored; new's order */
+static void
+diff_plan_columns(struct diff *d, const struct key_choice *kc)
+{
+	const struct side *o = &d->s[0], *n = &d->s[1];
+
+	free(d->cmp_old);
+	free(d->cmp_new);
+	d->cmp_old = xcalloc(n->ncols ? n->ncols : 1, sizeof(size_t));
+	d->cmp_new = xcalloc(n->ncols ? n->ncols : 1, sizeof(size_t));
+	d->ncmp = 0;
+	for (size_t j = 0; j < n->ncols; j++) {
+		long i = side_col(o, n->names[j]);
+
+		if (i < 0 || is_key(kc, n->names[j]) ||
+		    is_ignored(d->opts, n->names[j]))
+			continue;
+		d->cmp_old[d->ncmp] = (size_t)i;
+		d->cmp_new[d->ncmp] = j;
+		d->ncmp++;
+	}
+}
+
+/* which columns each side hashes for this key choice */
+static void
+diff_plan_sides(struct diff *d, const struct key_choice *kc)
+{
+	for (int w = 0; w < 2; w++) {
+		struct side *s = &d->s[w];
+
+		s->keyed = kc->n > 0;
+		s->strict = kc->strict;
+		s->build_table = s->keyed || w == 0;
+		s->samples = d->opts->samples;
+		s->stop = &d->stop;
+		if (!s->has_header)
+			continue;
+		if (s->keyed) {
+			s->nk = kc->n;
+			s->kidx = xcalloc(kc->n, sizeof(*s->kidx));
+			for (size_t i = 0; i < kc->n; i++)
+				s->kidx[i] = (size_t)side_col(s, kc->cols[i]);
+		} else {
+			s->nk = d->ncmp;
+			s->kidx = xcalloc(d->ncmp ? d->ncmp : 1,
+			    sizeof(*s->kidx));
+			memcpy(s->kidx, w == 0 ? d->cmp_old : d->cmp_new,
+			    d->ncmp * sizeof(size_t));
+		}
+	}
+}
+
+static void
+run_tasks(const struct diff_options *o, void (*fn)(void *), void *const *args,
+    size_t n)
+{
+	if (o->parallel && n > 1) {
+		o->parallel(o->parallel_ctx, fn, args, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		fn(args[i]);
+}
+
+/* ---- phase 2: match new rows to old rows ---- */
+
+struct pair {
+	uint32_t n, o; /* new entry, old entry */
+};
+
+struct match_task {
+	struct diff *d;
+	size_t from, to;
+	struct csv_reader ro, rn;
+	uint64_t added, changed, unchanged;
+	uint64_t *colchg;
+	uint32_t *s_added;
+	size_t ns_added;
+	struct pair *s_changed;
+	size_t ns_changed;
+	int error;
+};
+
+/* compare the compared columns; count per column; 1 when any differs */
+static int
+diff_rows(const struct diff *d, const struct csv_field *of,
+    const struct csv_field *nf, uint64_t *colchg)
+{
+	double tol = d->opts->tolerance;
+	int differs = 0;
+
+	for (size_t c = 0; c < d->ncmp; c++) {
+		const struct csv_field *a = &of[d->cmp_old[c]];
+		const struct csv_field *b = &nf[d->cmp_new[c]];
+
+		if (!value_equal(a->ptr, a->len, b->ptr, b->len, tol)) {
+			if (colchg)
+				colchg[c]++;
+			differs = 1;
+		}
+	}
+	return differs;
+}
+
+static int
+raw_equal(const struct diff *d, const struct entry *o, const struct entry *n)
+{
+	size_t len = entry_len(o);
+
+	return d->same_layout && len == entry_len(n) &&
+	    memcmp(d->s[0].in->buf + entry_off(o),
+		d->s[1].in->buf + entry_off(n), len) == 0;
+}
+
+static void
+match_keyed(void *arg)
+{
+	struct match_task *t = arg;
+	struct diff *d = t->d;
+	const struct side *o = &d->s[0], *n = &d->s[1];
+	const size_t samples = d->opts->samples;
+	struct csv_record orec, nrec;
+
+	for (size_t i = t->from; i < t->to; i++) {
+		const struct entry *e = &n->ent[i];
+		uint32_t found = NO_ENTRY;
+		int parsed = 0, differs = 0;
+
+		for (size_t s = (size_t)e->hash & o->mask; o->slots[s];
+		     s = (s + 1) & o->mask) {
+			uint32_t j = o->slots[s] - 1;
+			const struct entry *oe = &o->ent[j];
+
+			if (oe->hash != e->hash)
+				continue;
+			if (raw_equal(d, oe, e)) {
+				found = j;
+				break;
+			}
+			if (!parsed) {
+				if (csv_record_at(&t->rn, (size_t)entry_off(e),
+					&nrec) != 1) {
+					t->error = 1;
+					return;
+				}
+				parsed = 1;
+			}
+			if (csv_record_at(&t->ro, (size_t)entry_off(oe),
+				&orec) != 1) {
+				t->error = 1;
+				return;
+			}
+			if (!fields_equal(orec.fields, o->kidx, nrec.fields,
+				n->kidx, o->nk))
+				continue;
+			found = j;
+			differs = diff_rows(d, orec.fields, nrec.fields,
+			    t->colchg);
+			break;
+		}
+		if (found == NO_ENTRY) {
+			if (t->ns_added < samples)
+				t->s_added[t->ns_added++] = (uint32_t)i;
+			t->added++;
+			continue;
+		}
+		d->matched[found] = 1;
+		if (!differs) {
+			t->unchanged++;
+			continue;
+		}
+		if (t->ns_changed < samples) {
+			t->s_changed[t->ns_changed].n = (uint32_t)i;
+			t->s_changed[t->ns_changed].o = found;
+			t->ns_changed++;
+		}
+		t->changed++;
+	}
+}
+
+/* multiset: each new record claims the first unclaimed equal old record */
+static void
+match_unkeyed(void *arg)
+{
+	struct match_task *t = arg;
+	struct diff *d = t->d;
+	const struct side *o = &d->s[0], *n = &d->s[1];
+	const size_t samples = d->opts->samples;
+	struct csv_record orec, nrec;
+
+	for (size_t i = t->from; i < t->to; i++) {
+		const struct entry *e = &n->ent[i];
+		uint32_t head = NO_ENTRY;
+		int parsed = 0;
+
+		for (size_t s = (size_t)e->hash & o->mask; o->slots[s];
+		     s = (s + 1) & o->mask) {
+			uint32_t j = o->slots[s] - 1;
+			const struct entry *oe = &o->ent[j];
+
+			if (oe->hash != e->hash)
+				continue;
+			if (raw_equal(d, oe, e)) {
+				head = j;
+				break;
+			}
+			if (!parsed) {
+				if (csv_record_at(&t->rn, (size_t)entry_off(e),
+					&nrec) != 1) {
+					t->error = 1;
+					return;
+				}
+				parsed = 1;
+			}
+			if (csv_record_at(&t->ro, (size_t)entry_off(oe),
+				&orec) != 1) {
+				t->error = 1;
+				return;
+			}
+			if (fields_equal(orec.fields, o->kidx, nrec.fields,
+				n->kidx, o->nk)) {
+				head = j;
+				break;
+			}
+		}
+		if (head != NO_ENTRY && d->cursor[head] != NO_ENTRY) {
+			uint32_t c = d->cursor[head];
+
+			d->matched[c] = 1;
+			d->cursor[head] = o->next[c];
+			t->unchanged++;
+			continue;
+		}
+		if (t->ns_added < samples)
+			t->s_added[t->ns_added++] = (uint32_t)i;
+		t->added++;
+	}
+}
+
+/* ---- result assembly ---- */
+
+static char **
+strv_copy(char *const *v, size_t n)
+{
+	char **r = xcalloc(n ? n : 1, sizeof(*r));
+
+	for (size_t i = 0; i < n; i++)
+		r[i] = xstrdup(v[i]);
+	return r;
+}
+
+static void
+strv_push(char ***v, size_t *n, const char *s)
+{
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = xstrdup(s);
+}
+
+static void
+diff_schema(struct diff_result *res, const struct diff *d)
+{
+	const struct side *o = &d->s[0], *n = &d->s[1];
+	size_t last = 0;
+	int seen = 0;
+
+	for (size_t j = 0; j < n->ncols; j++)
+		if (side_col(o, n->names[j]) < 0)
+			strv_push(&res->cols_added, &res->ncols_added,
+			    n->names[j]);
+	for (size_t i = 0; i < o->ncols; i++)
+		if (side_col(n, o->names[i]) < 0)
+			strv_push(&res->cols_removed, &res->ncols_removed,
+			    o->names[i]);
+	/* shared columns in new's order must have increasing old positions */
+	for (size_t j = 0; j < n->ncols; j++) {
+		long i = side_col(o, n->names[j]);
+
+		if (i < 0)
+			continue;
+		if (seen && (size_t)i < last)
+			res->order_changed = 1;
+		last = (size_t)i;
+		seen = 1;
+	}
+	for (size_t j = 0; j < n->ncols; j++) {
+		long i = side_col(o, n->names[j]);
+		enum value_type a, b;
+
+		if (i < 0)
+			continue;
+		a = o->types[i];
+		b = n->types[j];
+		if (a == VALUE_EMPTY || b == VALUE_EMPTY || a == b)
+			continue;
+		res->type_changes = xreallocarray(res->type_changes,
+		    res->ntype_changes + 1, sizeof(*res->type_changes));
+		res->type_changes[res->ntype_changes].column =
+		    xstrdup(n->names[j]);
+		res->type_changes[res->ntype_changes].old_type = a;
+		res->type_changes[res->ntype_changes].new_type = b;
+		res->ntype_changes++;
+	}
+}
+
+static void
+diff_side_info(struct diff_side_info *info, const struct side *s)
+{
+	info->path = xstrdup(s->in->path ? s->in->path : "");
+	info->rows = s->rows;
+	info->columns = strv_copy(s->names, s->ncols);
+	info->ncolumns = s->ncols;
+	info->types = xcalloc(s->ncols ? s->ncols : 1, sizeof(*info->types));
+	if (s->ncols)
+		memcpy(info->types, s->types, s->ncols * sizeof(*s->types));
+	info->has_header = s->has_header;
+}
+
+static int
+sample_row(struct csv_reader *r, const struct entry *e, struct diff_row *row,
+    int *truncated)
+{
+	struct csv_record rec;
+
+	if (csv_record_at(r, (size_t)entry_off(e), &rec) != 1)
+		return -1;
+	row->values = sample_fields(rec.fields, NULL, rec.nfields, truncated);
+	row->nvalues = rec.nfields;
+	return 0;
+}
+
+static int
+sample_changed(struct diff *d, struct csv_reader *ro, struct csv_reader *rn,
+    const struct pair *p, struct diff_changed_row *cr, int *truncated)
+{
+	const struct side *o = &d->s[0], *n = &d->s[1];
+	struct csv_record orec, nrec;
+
+	if (csv_record_at(rn, (size_t)entry_off(&n->ent[p->n]), &nrec) != 1 ||
+	    csv_record_at(ro, (size_t)entry_off(&o->ent[p->o]), &orec) != 1)
+		return -1;
+	cr->key = sample_fields(nrec.fields, n->kidx, n->nk, truncated);
+	cr->changes = xcalloc(d->ncmp ? d->ncmp : 1, sizeof(*cr->changes));
+	for (size_t c = 0; c < d->ncmp; c++) {
+		const struct csv_field *a = &orec.fields[d->cmp_old[c]];
+		const struct csv_field *b = &nrec.fields[d->cmp_new[c]];
+		struct diff_change *ch;
+
+		if (value_equal(a->ptr, a->len, b->ptr, b->len,
+			d->opts->tolerance))
+			continue;
+		ch = &cr->changes[cr->nchanges++];
+		ch->column = c;
+		ch->old_value = sample_value(a->ptr, a->len, truncated);
+		ch->new_value = sample_value(b->ptr, b->len, truncated);
+	}
+	return 0;
+}
+
+static void
+key_rows_move(struct diff_key_row **dst, size_t *ndst,
+    struct diff_key_row **src, size_t *nsrc)
+{
+	*dst = *src;
+	*ndst = *nsrc;
+	*src = NULL;
+	*nsrc = 0;
+}
+
+/* phase 2 and 3 and the samples, once the key is settled */
+static int
+diff_match(struct diff *d, struct diff_result *res, struct diff_error *err)
+{
+	struct side *o = &d->s[0], *n = &d->s[1];
+	const size_t samples = d->opts->samples;
+	struct match_task t[2];
+	void *args[2] = {&t[0], &t[1]};
+	size_t ntasks = o->keyed && d->opts->parallel && n->nent > 4096 ? 2 : 1;
+	struct csv_reader ro, rn;
+	int ret = -1, trunc = 0;
+
+	d->matched = xcalloc(o->nent ? o->nent : 1, 1);
+	if (!o->keyed) {
+		d->cursor = xcalloc(o->nent ? o->nent : 1, sizeof(*d->cursor));
+		for (size_t i = 0; i < o->nent; i++)
+			d->cursor[i] = (uint32_t)i;
+	}
+	memset(t, 0, sizeof(t));
+	for (size_t k = 0; k < ntasks; k++) {
+		t[k].d = d;
+		t[k].from = n->nent * k / ntasks;
+		t[k].to = n->nent * (k + 1) / ntasks;
+		csv_reader_clone(&t[k].ro, &o->rd);
+		csv_reader_clone(&t[k].rn, &n->rd);
+		t[k].colchg = xcalloc(d->ncmp ? d->ncmp : 1, sizeof(uint64_t));
+		t[k].s_added = xcalloc(samples ? samples : 1, sizeof(uint32_t));
+		t[k].s_changed = xcalloc(samples ? samples : 1,
+		    sizeof(struct pair));
+	}
+	if (o->has_header || n->has_header)
+		run_tasks(d->opts, o->keyed ? match_keyed : match_unkeyed, args,
+		    ntasks);
+
+	csv_reader_clone(&ro, &o->rd);
+	csv_reader_clone(&rn, &n->rd);
+	res->columns = xcalloc(d->ncmp ? d->ncmp : 1, sizeof(*res->columns));
+	res->ncolumns = d->ncmp;
+	for (size_t c = 0; c < d->ncmp; c++)
+		res->columns[c].name = xstrdup(n->names[d->cmp_new[c]]);
+	res->s_added = xcalloc(samples ? samples : 1, sizeof(*res->s_added));
+	res->s_changed = xcalloc(samples ? samples : 1,
+	    sizeof(*res->s_changed));
+	for (size_t k = 0; k < ntasks; k++) {
+		if (t[k].error) {
+			diff_fail(err, -1, 0, "internal error: cannot re-read a row");
+			goto out;
+		}
+		res->added += t[k].added;
+		res->changed += t[k].changed;
+		res->unchanged += t[k].unchanged;
+		for (size_t c = 0; c < d->ncmp; c++)
+			res->columns[c].changed += t[k].colchg[c];
+		for (size_t i = 0; i < t[k].ns_added && res->ns_added < samples;
+		     i++)
+			if (sample_row(&rn, &n->ent[t[k].s_added[i]],
+				&res->s_added[res->ns_added++], &trunc) == -1)
+				goto reread;
+		for (size_t i = 0;
+		     i < t[k].ns_changed && res->ns_changed < samples; i++)
+			if (sample_changed(d, &ro, &rn, &t[k].s_changed[i],
+				&res->s_changed[res->ns_changed++], &trunc) == -1)
+				goto reread;
+	}
+
+	/* phase 3: old rows nobody matched, in the old file's order */
+	res->s_removed = xcalloc(samples ? samples : 1,
+	    sizeof(*res->s_removed));
+	for (size_t i = 0; i < o->nent; i++) {
+		if (d->matched[i])
+			continue;
+		res->removed++;
+		if (res->ns_removed < samples &&
+		    sample_row(&ro, &o->ent[i], &res->s_removed[res->ns_removed++],
+			&trunc) == -1)
+			goto reread;
+	}
+	res->dup_old = o->dups;
+	res->dup_new = n->dups;
+	res->null_old = o->nulls;
+	res->null_new = n->nulls;
+	key_rows_move(&res->s_dup_old, &res->ns_dup_old, &o->sdup, &o->nsdup);
+	key_rows_move(&res->s_dup_new, &res->ns_dup_new, &n->sdup, &n->nsdup);
+	key_rows_move(&res->s_null_old, &res->ns_null_old, &o->snull,
+	    &o->nsnull);
+	key_rows_move(&res->s_null_new, &res->ns_null_new, &n->snull,
+	    &n->nsnull);
+	res->samples_truncated = trunc;
+	ret = 0;
+	goto out;
+reread:
+	diff_fail(err, -1, 0, "internal error: cannot re-read a sampled row");
+out:
+	for (size_t k = 0; k < ntasks; k++) {
+		csv_reader_release(&t[k].ro);
+		csv_reader_release(&t[k].rn);
+		free(t[k].colchg);
+		free(t[k].s_added);
+		free(t[k].s_changed);
+	}
+	csv_reader_release(&ro);
+	csv_reader_release(&rn);
+	return ret;
+}
+
+static void
+diff_ignore_missing(struct diff_result *res, const struct diff *d)
+{
+	for (size_t i = 0; i < d->opts->nignore; i++) {
+		const char *name = d->opts->ignore[i];
+
+		if (side_col(&d->s[0], name) < 0 && side_col(&d->s[1], name) < 0)
+			strv_push(&res->ignore_missing, &res->nignore_missing,
+			    name);
+	}
+}
+
+static int
+diff_same_layout(const struct diff *d)
+{
+	const struct side *o = &d->s[0], *n = &d->s[1];
+
+	if (!o->has_header || !n->has_header || o->ncols != n->ncols ||
+	    o->in->delim != n->in->delim)
+		return 0;
+	for (size_t i = 0; i < o->ncols; i++)
+		if (strcmp(o->names[i], n->names[i]) != 0)
+			return 0;
+	return 1;
+}
+
+struct diff_result *
+diff_run(const struct diff_table *old, const struct diff_table *new,
+    const struct diff_options *opts, struct diff_error *err)
+{
+	struct diff d;
+	struct diff_result *res = NULL;
+	struct key_choice kc[3];
+	size_t nkc = 0, k;
+	void *args[2];
+
+	memset(&d, 0, sizeof(d));
+	memset(err, 0, sizeof(*err));
+	err->side = -1;
+	d.opts = opts;
+	if (opts->samples > DIFF_MAX_SAMPLES) {
+		diff_fail(err, -1, 0, "more than %d samples", DIFF_MAX_SAMPLES);
+		goto fail;
+	}
+	if (side_open(&d.s[0], old, 0, err) == -1 ||
+	    side_open(&d.s[1], new, 1, err) == -1)
+		goto fail;
+	if (diff_key_candidates(&d, opts, kc, &nkc, err) == -1)
+		goto fail;
+	d.same_layout = diff_same_layout(&d);
+
+	for (k = 0; k < nkc; k++) {
+		diff_plan_columns(&d, &kc[k]);
+		diff_plan_sides(&d, &kc[k]);
+		atomic_store(&d.stop, 0);
+		args[0] = &d.s[0];
+		args[1] = &d.s[1];
+		run_tasks(opts, side_scan, args, 2);
+		for (int w = 0; w < 2; w++)
+			if (d.s[w].error) {
+				diff_fail(err, w, d.s[w].err_line, "%s",
+				    d.s[w].err);
+				goto fail;
+			}
+		if (!d.s[0].failed && !d.s[1].failed)
+			break;
+		side_reset(&d.s[0]);
+		side_reset(&d.s[1]);
+	}
+
+	res = xcalloc(1, sizeof(*res));
+	diff_side_info(&res->old, &d.s[0]);
+	diff_side_info(&res->new, &d.s[1]);
+	res->key_source = kc[k].source;
+	res->nkey = kc[k].n;
+	res->key = xcalloc(kc[k].n ? kc[k].n : 1, sizeof(*res->key));
+	for (size_t i = 0; i < kc[k].n; i++)
+		res->key[i] = xstrdup(kc[k].cols[i]);
+	diff_schema(res, &d);
+	diff_ignore_missing(res, &d);
+	if (diff_match(&d, res, err) == -1)
+		goto fail;
+	goto out;
+fail:
+	diff_result_free(res);
+	res = NULL;
+out:
+	side_release(&d.s[0]);
+	side_release(&d.s[1]);
+	free(d.cmp_old);
+	free(d.cmp_new);
+	free(d.matched);
+	free(d.cursor);
+	return res;
+}
+
+static void
+key_rows_free(struct diff_key_row *v, size_t n, size_t nkey)
+{
+	for (size_t i = 0; i < n; i++)
+		free_strv(v[i].key, nkey);
+	free(v);
+}
+
+static void
+side_info_free(struct diff_side_info *info)
+{
+	free(info->path);
+	free_strv(info->columns, info->ncolumns);
+	free(info->types);
+}
+
+void
+diff_result_free(struct diff_result *res)
+{
+	if (!res)
+		return;
+	side_info_free(&res->old);
+	side_info_free(&res->new);
+	for (size_t i = 0; i < res->ns_added; i++)
+		free_strv(res->s_added[i].values, res->s_added[i].nvalues);
+	free(res->s_added);
+	for (size_t i = 0; i < res->ns_removed; i++)
+		free_strv(res->s_removed[i].values, res->s_removed[i].nvalues);
+	free(res->s_removed);
+	for (size_t i = 0; i < res->ns_changed; i++) {
+		struct diff_changed_row *cr = &res->s_changed[i];
+
+		free_strv(cr->key, res->nkey);
+		for (size_t j = 0; j < cr->nchanges; j++) {
+			free(cr->changes[j].old_value);
+			free(cr->changes[j].new_value);
+		}
+		free(cr->changes);
+	}
+	free(res->s_changed);
+	key_rows_free(res->s_dup_old, res->ns_dup_old, res->nkey);
+	key_rows_free(res->s_dup_new, res->ns_dup_new, res->nkey);
+	key_rows_free(res->s_null_old, res->ns_null_old, res->nkey);
+	key_rows_free(res->s_null_new, res->ns_null_new, res->nkey);
+	free_strv(res->key, res->nkey);
+	free_strv(res->ignore_missing, res->nignore_missing);
+	free_strv(res->cols_added, res->ncols_added);
+	free_strv(res->cols_removed, res->ncols_removed);
+	for (size_t i = 0; i < res->ntype_changes; i++)
+		free(res->type_changes[i].column);
+	free(res->type_changes);
+	for (size_t i = 0; i < res->ncolumns; i++)
+		free(res->columns[i].name);
+	free(res->columns);
+	free(res);
+}
+
+int
+diff_has_differences(const struct diff_result *res)
+{
+	return res->added || res->removed || res->changed ||
+	    res->ncols_added || res->ncols_removed || res->ntype_changes ||
+	    res->order_changed || res->dup_old != res->dup_new ||
+	    res->null_old != res->null_new;
+}

@@ -1,0 +1,21 @@
+/*
+ * xmalloc: allocation that cannot fail. Running out of memory is fatal
+ * (logged, then exit), the only resource failure datadiffd does not recover
+ * from.
+ */
+#ifndef XMALLOC_H
+#define XMALLOC_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *ptr, size_t size);
+/* realloc of nmemb * size bytes, fatal on multiplication overflow */
+void *xreallocarray(void *ptr, size_t nmemb, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* copy of len bytes plus a terminating NUL */
+char *xmemdup(const void *p, size_t len);
+
+#endif /* XMALLOC_H */

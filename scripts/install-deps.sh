@@ -1,0 +1,40 @@
+#!/bin/sh
+# Install the Debian 12 packages datadiffd needs to build, test and fuzz.
+# Idempotent: prints nothing and changes nothing when all are present.
+set -eu
+
+PACKAGES="
+build-essential
+pkg-config
+libmicrohttpd-dev
+libcurl4-openssl-dev
+libcjson-dev
+libsystemd-dev
+libinih-dev
+libxxhash-dev
+libcmocka-dev
+clang
+libclang-rt-14-dev
+curl
+ca-certificates
+python3
+"
+
+missing=""
+for p in $PACKAGES; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+	    grep -q 'install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "install-deps: installing:$missing"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
