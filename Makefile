@@ -65,12 +65,25 @@ CORE	= strbuf xmalloc value csv diff report
 DAEMON	= log parallel
 LIB_OBJS = $(addprefix $(BUILD)/obj/,$(addsuffix .o,$(CORE) $(DAEMON)))
 
-UNIT_TESTS = 
-FUZZERS	=
+UNIT_TESTS = test_strbuf test_csv test_value test_diff test_report
+FUZZERS	= fuzz_csv fuzz_diff
 
 PROGRAMS = $(BUILD)/datadiff
 TEST_PROGRAMS = $(addprefix $(BUILD)/tests/,$(UNIT_TESTS)) \
 	$(addprefix $(BUILD)/fuzz/,$(FUZZERS))
+
+# the fake Azure DevOps server of the integration tests
+FAKE_SRCS = $(wildcard tests/fake-ado/*.c)
+FAKE_OBJS = $(patsubst tests/fake-ado/%.c,$(BUILD)/obj/fake-ado/%.o,$(FAKE_SRCS))
+ifneq ($(FAKE_SRCS),)
+TEST_PROGRAMS += $(BUILD)/fake-ado
+endif
+
+# benchmark data generator (scripts/bench.sh)
+BENCH_SRCS = $(wildcard tests/bench/*.c)
+ifneq ($(BENCH_SRCS),)
+TEST_PROGRAMS += $(BUILD)/gendata
+endif
 
 .PHONY: all check check-run demo asan fuzz bench install uninstall format \
 	format-check clean deps
@@ -92,6 +105,24 @@ $(BUILD)/obj/fuzz/%.o: tests/fuzz/%.c
 	$(say) CC $@
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+$(BUILD)/obj/fake-ado/%.o: tests/fake-ado/%.c
+	@mkdir -p $(@D)
+	$(say) CC $@
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/fake-ado -c -o $@ $<
+
+$(BUILD)/obj/bench/%.o: tests/bench/%.c
+	@mkdir -p $(@D)
+	$(say) CC $@
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/fake-ado: $(FAKE_OBJS) $(BUILD)/libdatadiff.a
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/gendata: $(BUILD)/obj/bench/gendata.o $(BUILD)/libdatadiff.a
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
 $(BUILD)/libdatadiff.a: $(LIB_OBJS)
 	@rm -f $@
 	$(say) AR $@
@@ -101,7 +132,7 @@ $(BUILD)/datadiff: $(BUILD)/obj/datadiff.o $(BUILD)/libdatadiff.a
 	$(say) LINK $@
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/tests/unit_main.o \
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/tests/unit.o \
 		$(BUILD)/libdatadiff.a
 	@mkdir -p $(@D)
 	$(say) LINK $@
@@ -114,7 +145,8 @@ $(BUILD)/fuzz/%: $(BUILD)/obj/fuzz/%.o $(BUILD)/obj/fuzz/standalone_main.o \
 	$(say) LINK $@
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-.PRECIOUS: $(BUILD)/obj/%.o $(BUILD)/obj/tests/%.o $(BUILD)/obj/fuzz/%.o
+.PRECIOUS: $(BUILD)/obj/%.o $(BUILD)/obj/tests/%.o $(BUILD)/obj/fuzz/%.o \
+	$(BUILD)/obj/fake-ado/%.o $(BUILD)/obj/bench/%.o
 
 # `make check` first installs what is missing, then re-reads this Makefile
 # (so pkg-config sees the new packages), builds and runs every suite.

@@ -32,7 +32,7 @@ csv_delimiter_for_path(const char *path)
 }
 
 static int PRINTF_LIKE(3, 4)
-csv_error(struct csv_reader *r, unsigned long line, const char *fmt, ...)
+    csv_error(struct csv_reader *r, unsigned long line, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -59,8 +59,7 @@ csv_count_lines(const char *p, const char *end)
 }
 
 int
-csv_reader_init(struct csv_reader *r, const char *buf, size_t len,
-    char delim)
+csv_reader_init(struct csv_reader *r, const char *buf, size_t len, char delim)
 {
 	const char *nul;
 
@@ -126,8 +125,8 @@ csv_fields_reserve(struct csv_reader *r, size_t i)
 }
 
 static void
-csv_set_field(struct csv_reader *r, size_t i, const char *p, size_t len,
-    size_t soff)
+csv_set_field(
+    struct csv_reader *r, size_t i, const char *p, size_t len, size_t soff)
 {
 	if (csv_fields_reserve(r, i) == -1)
 		return;
@@ -176,8 +175,8 @@ csv_finish(struct csv_reader *r, struct csv_record *rec, size_t n,
 			return csv_error(r, line,
 			    "record has %zu fields, the header has %zu", n,
 			    r->ncols);
-		return csv_error(r, line, "more than %d columns",
-		    CSV_MAX_COLUMNS);
+		return csv_error(
+		    r, line, "more than %d columns", CSV_MAX_COLUMNS);
 	}
 	if ((size_t)(rec_end - start) > CSV_MAX_RECORD_BYTES)
 		return csv_error(r, line, "record longer than %u bytes",
@@ -209,8 +208,8 @@ csv_finish(struct csv_reader *r, struct csv_record *rec, size_t n,
 
 /* the common case: one line without any quote */
 static int
-csv_parse_plain(struct csv_reader *r, struct csv_record *rec,
-    const char *p, const char *eol)
+csv_parse_plain(struct csv_reader *r, struct csv_record *rec, const char *p,
+    const char *eol)
 {
 	const char *q = p;
 	size_t n = 0;
@@ -233,8 +232,8 @@ csv_parse_plain(struct csv_reader *r, struct csv_record *rec,
  * starts) and *lines (line breaks consumed), or -1.
  */
 static int
-csv_parse_quoted(struct csv_reader *r, struct csv_record *rec,
-    const char *p, const char **next, unsigned long *lines)
+csv_parse_quoted(struct csv_reader *r, struct csv_record *rec, const char *p,
+    const char **next, unsigned long *lines)
 {
 	const char *end = r->buf + r->len;
 	const char *s = p, *rec_end;
@@ -416,7 +415,8 @@ csv_read_header(struct csv_reader *r, struct csv_record *rec)
 	qsort(sorted, rec->nfields, sizeof(*sorted), csv_name_cmp);
 	for (i = 1; i < rec->nfields; i++) {
 		if (csv_name_cmp(&sorted[i - 1], &sorted[i]) == 0) {
-			int len = sorted[i]->len > 64 ? 64 : (int)sorted[i]->len;
+			int len =
+			    sorted[i]->len > 64 ? 64 : (int)sorted[i]->len;
 
 			csv_error(r, rec->line, "duplicate column name '%.*s'",
 			    len, sorted[i]->ptr);

@@ -29,20 +29,20 @@ struct csv_field {
 };
 
 struct csv_record {
-	size_t off;	    /* first byte of the record in the buffer */
-	size_t len;	    /* bytes up to, not including, its line break */
+	size_t off;         /* first byte of the record in the buffer */
+	size_t len;         /* bytes up to, not including, its line break */
 	unsigned long line; /* line on which the record starts */
-	size_t nfields;	    /* == header width once the header is read */
+	size_t nfields;     /* == header width once the header is read */
 	const struct csv_field *fields;
 };
 
 struct csv_reader {
 	const char *buf;
 	size_t len;
-	size_t pos;	    /* where the next record starts */
+	size_t pos;         /* where the next record starts */
 	unsigned long line; /* line number at pos */
 	char delim;
-	size_t ncols;	    /* header width, 0 before the header */
+	size_t ncols; /* header width, 0 before the header */
 	struct csv_field *fields;
 	size_t *soff; /* scratch offsets of unescaped fields, SIZE_MAX = none */
 	size_t fields_alloc;
@@ -59,8 +59,8 @@ char csv_delimiter_for_path(const char *path);
  * Start reading buf[0..len). The buffer must outlive the reader. Returns 0,
  * or -1 when the buffer holds a NUL byte (binary; err/err_line are set).
  */
-int csv_reader_init(struct csv_reader *r, const char *buf, size_t len,
-    char delim);
+int csv_reader_init(
+    struct csv_reader *r, const char *buf, size_t len, char delim);
 
 /*
  * A second reader over the same buffer and header width as src, for

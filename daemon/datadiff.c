@@ -69,8 +69,7 @@ usage(FILE *f)
 	    f);
 }
 
-static void PRINTF_LIKE(1, 2)
-err(const char *fmt, ...)
+static void PRINTF_LIKE(1, 2) err(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -118,7 +117,8 @@ parse_delimiter(const char *s, char *out)
 	}
 	if (strlen(s) != 1 || s[0] == '"' || s[0] == '\n' || s[0] == '\r') {
 		err("-d: the delimiter must be one character other than a quote "
-		    "or a line break (or 'tab'), not '%s'", s);
+		    "or a line break (or 'tab'), not '%s'",
+		    s);
 		return -1;
 	}
 	*out = s[0];
@@ -238,16 +238,16 @@ int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"key", required_argument, NULL, 'k'},
-		{"format", required_argument, NULL, 'f'},
-		{"delimiter", required_argument, NULL, 'd'},
-		{"ignore", required_argument, NULL, 'i'},
-		{"tolerance", required_argument, NULL, 't'},
-		{"samples", required_argument, NULL, 's'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	    {"key", required_argument, NULL, 'k'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"delimiter", required_argument, NULL, 'd'},
+	    {"ignore", required_argument, NULL, 'i'},
+	    {"tolerance", required_argument, NULL, 't'},
+	    {"samples", required_argument, NULL, 's'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct diff_options opts;
 	struct diff_table tables[2];
@@ -255,8 +255,8 @@ main(int argc, char **argv)
 	struct diff_result *res = NULL;
 	struct diff_error derr;
 	struct strbuf out;
-	enum report_format fmt = isatty(STDOUT_FILENO) ? REPORT_TEXT :
-							   REPORT_JSON;
+	enum report_format fmt =
+	    isatty(STDOUT_FILENO) ? REPORT_TEXT : REPORT_JSON;
 	const char **key = NULL, **ignore = NULL;
 	size_t nkey = 0, nignore = 0;
 	char delim = 0;
@@ -265,18 +265,19 @@ main(int argc, char **argv)
 
 	diff_options_init(&opts);
 	strbuf_init(&out, REPORT_MAX_BYTES);
-	while ((ch = getopt_long(argc, argv, "k:f:d:i:t:s:qh", longopts,
-		    NULL)) != -1) {
+	while ((ch = getopt_long(
+		    argc, argv, "k:f:d:i:t:s:qh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'k':
-			if (split_list(optarg, &key, &nkey, DIFF_MAX_KEY_COLUMNS,
-				"--key") == -1)
+			if (split_list(optarg, &key, &nkey,
+				DIFF_MAX_KEY_COLUMNS, "--key") == -1)
 				goto out;
 			break;
 		case 'f':
 			if (report_format_parse(optarg, &fmt) == -1) {
 				err("-f: unknown format '%s' (text, json or "
-				    "markdown)", optarg);
+				    "markdown)",
+				    optarg);
 				goto out;
 			}
 			break;
@@ -295,7 +296,8 @@ main(int argc, char **argv)
 			if (errno || end == optarg || *end ||
 			    !isfinite(opts.tolerance) || opts.tolerance < 0) {
 				err("-t: the tolerance must be a number >= 0, "
-				    "not '%s'", optarg);
+				    "not '%s'",
+				    optarg);
 				goto out;
 			}
 			break;
@@ -304,10 +306,11 @@ main(int argc, char **argv)
 
 			errno = 0;
 			v = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || optarg[0] == '-' ||
-			    v > DIFF_MAX_SAMPLES) {
+			if (errno || end == optarg || *end ||
+			    optarg[0] == '-' || v > DIFF_MAX_SAMPLES) {
 				err("-s: the sample count must be 0 to %d, not "
-				    "'%s'", DIFF_MAX_SAMPLES, optarg);
+				    "'%s'",
+				    DIFF_MAX_SAMPLES, optarg);
 				goto out;
 			}
 			opts.samples = v;
@@ -344,8 +347,8 @@ main(int argc, char **argv)
 		tables[i].path = in[i].path;
 		tables[i].buf = in[i].buf;
 		tables[i].len = in[i].len;
-		tables[i].delim = delim ? delim :
-					  csv_delimiter_for_path(in[i].path);
+		tables[i].delim =
+		    delim ? delim : csv_delimiter_for_path(in[i].path);
 	}
 	opts.key = key;
 	opts.nkey = nkey;

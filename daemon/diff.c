@@ -29,7 +29,7 @@
 
 #define LEN_BITS  27 /* record length in a packed position */
 #define LEN_MASK  ((UINT64_C(1) << LEN_BITS) - 1)
-#define MAX_OFF	  (UINT64_C(1) << (64 - LEN_BITS))
+#define MAX_OFF   (UINT64_C(1) << (64 - LEN_BITS))
 #define NO_ENTRY  UINT32_MAX
 #define HASH_SEED UINT64_C(0x64617461646966) /* "datadif" */
 
@@ -42,7 +42,7 @@ struct side {
 	const struct diff_table *in;
 	struct csv_reader rd;  /* the scan */
 	struct csv_reader rd2; /* re-reads rows to confirm equal hashes */
-	size_t body;	       /* offset of the first record after the header */
+	size_t body;           /* offset of the first record after the header */
 	unsigned long body_line;
 	unsigned long header_line;
 	int has_header;
@@ -51,8 +51,8 @@ struct side {
 
 	size_t *kidx; /* hashed columns: the key, or the record when unkeyed */
 	size_t nk;
-	int keyed;	 /* rows are identified by a key */
-	int strict;	 /* auto key: a duplicate or null key fails it */
+	int keyed;       /* rows are identified by a key */
+	int strict;      /* auto key: a duplicate or null key fails it */
 	int build_table; /* index this side for lookups */
 	size_t samples;
 
@@ -78,9 +78,9 @@ struct diff {
 	const struct diff_options *opts;
 	size_t ncmp; /* compared columns, in the new file's order */
 	size_t *cmp_old, *cmp_new;
-	int same_layout; /* equal raw bytes imply equal rows */
+	int same_layout;        /* equal raw bytes imply equal rows */
 	unsigned char *matched; /* per old entry */
-	uint32_t *cursor;	/* unkeyed: next unclaimed old row of a group */
+	uint32_t *cursor;       /* unkeyed: next unclaimed old row of a group */
 	atomic_int stop;
 };
 
@@ -108,9 +108,8 @@ diff_options_init(struct diff_options *opts)
 	opts->samples = DIFF_DEFAULT_SAMPLES;
 }
 
-static int PRINTF_LIKE(4, 5)
-diff_fail(struct diff_error *err, int side, unsigned long line,
-    const char *fmt, ...)
+static int PRINTF_LIKE(4, 5) diff_fail(
+    struct diff_error *err, int side, unsigned long line, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -147,7 +146,8 @@ hash_fields(const struct csv_field *f, const size_t *idx, size_t n)
 static int
 field_eq(const struct csv_field *a, const struct csv_field *b)
 {
-	return a->len == b->len && (a->len == 0 || !memcmp(a->ptr, b->ptr, a->len));
+	return a->len == b->len &&
+	    (a->len == 0 || !memcmp(a->ptr, b->ptr, a->len));
 }
 
 /* fields a[ai[i]] == b[bi[i]] for all i < n */
@@ -184,8 +184,8 @@ sample_value(const char *p, size_t len, int *truncated)
 }
 
 static char **
-sample_fields(const struct csv_field *f, const size_t *idx, size_t n,
-    int *truncated)
+sample_fields(
+    const struct csv_field *f, const size_t *idx, size_t n, int *truncated)
 {
 	char **v = xcalloc(n ? n : 1, sizeof(*v));
 
@@ -238,7 +238,9 @@ estimate_rows(const struct side *s)
 	}
 	if (lines == 0)
 		return 64;
-	return (size_t)((double)avail / ((double)probe / (double)lines) * 1.05) + 16;
+	return (size_t)((double)avail / ((double)probe / (double)lines) *
+		   1.05) +
+	    16;
 }
 
 static void
@@ -276,8 +278,8 @@ side_rehash(struct side *s, size_t nslots)
 
 	for (size_t i = 0; i <= s->mask && s->slots; i++)
 		if (s->slots[i])
-			table_insert_slot(slots, mask, s->ent[s->slots[i] - 1].hash,
-			    s->slots[i] - 1);
+			table_insert_slot(slots, mask,
+			    s->ent[s->slots[i] - 1].hash, s->slots[i] - 1);
 	free(s->slots);
 	s->slots = slots;
 	s->mask = mask;
@@ -292,12 +294,14 @@ side_find(struct side *s, uint64_t h, const struct csv_field *f)
 {
 	struct csv_record rec;
 
-	for (size_t i = (size_t)h & s->mask; s->slots[i]; i = (i + 1) & s->mask) {
+	for (size_t i = (size_t)h & s->mask; s->slots[i];
+	     i = (i + 1) & s->mask) {
 		uint32_t j = s->slots[i] - 1;
 
 		if (s->ent[j].hash != h)
 			continue;
-		if (csv_record_at(&s->rd2, (size_t)entry_off(&s->ent[j]), &rec) != 1)
+		if (csv_record_at(
+			&s->rd2, (size_t)entry_off(&s->ent[j]), &rec) != 1)
 			continue;
 		if (fields_equal(f, s->kidx, rec.fields, s->kidx, s->nk))
 			return j;
@@ -315,8 +319,9 @@ side_note_key_row(struct side *s, struct diff_key_row **v, size_t *n,
 		return;
 	if (!*v)
 		*v = xcalloc(s->samples, sizeof(**v));
-	(*v)[*n].key = with_key ? sample_fields(rec->fields, s->kidx, s->nk,
-	    &unused) : NULL;
+	(*v)[*n].key = with_key ?
+	    sample_fields(rec->fields, s->kidx, s->nk, &unused) :
+	    NULL;
 	(*v)[*n].line = rec->line;
 	(*n)++;
 }
@@ -339,8 +344,12 @@ side_scan(void *arg)
 	size_t est;
 	int r;
 
-	if (!s->has_header)
+	if (!s->has_header) {
+		/* an empty table: an empty index, so lookups find nothing */
+		if (s->build_table)
+			side_rehash(s, pow2_at_least(0));
 		return;
+	}
 	s->rd.pos = s->body;
 	s->rd.line = s->body_line;
 	est = estimate_rows(s);
@@ -374,8 +383,8 @@ side_scan(void *arg)
 
 			if (t != VALUE_TEXT)
 				s->types[c] = value_type_merge(t,
-				    value_classify(rec.fields[c].ptr,
-					rec.fields[c].len));
+				    value_classify(
+					rec.fields[c].ptr, rec.fields[c].len));
 		}
 		if (s->keyed && side_all_empty(s, rec.fields)) {
 			s->nulls++;
@@ -402,8 +411,8 @@ side_scan(void *arg)
 		if (s->nent == s->aent)
 			side_grow_entries(s);
 		s->ent[s->nent].hash = h;
-		s->ent[s->nent].pos = ((uint64_t)rec.off << LEN_BITS) |
-		    (uint64_t)rec.len;
+		s->ent[s->nent].pos =
+		    ((uint64_t)rec.off << LEN_BITS) | (uint64_t)rec.len;
 		if (s->build_table && !s->keyed) {
 			s->next[s->nent] = NO_ENTRY;
 			s->last[s->nent] = (uint32_t)s->nent;
@@ -418,7 +427,8 @@ side_scan(void *arg)
 		if (s->build_table) {
 			if (s->nent + 1 > (s->mask + 1) / 2)
 				side_rehash(s, (s->mask + 1) * 2);
-			table_insert_slot(s->slots, s->mask, h, (uint32_t)s->nent);
+			table_insert_slot(
+			    s->slots, s->mask, h, (uint32_t)s->nent);
 		}
 		s->nent++;
 	}
@@ -498,8 +508,8 @@ side_open(struct side *s, const struct diff_table *in, int which,
 		s->ncols = rec.nfields;
 		s->names = xcalloc(s->ncols, sizeof(*s->names));
 		for (size_t i = 0; i < s->ncols; i++)
-			s->names[i] = xmemdup(rec.fields[i].ptr,
-			    rec.fields[i].len);
+			s->names[i] =
+			    xmemdup(rec.fields[i].ptr, rec.fields[i].len);
 	}
 	s->types = xcalloc(s->ncols ? s->ncols : 1, sizeof(*s->types));
 	s->body = s->rd.pos;
@@ -545,7 +555,8 @@ diff_key_candidates(const struct diff *d, const struct diff_options *o,
 	if (o->nkey) {
 		if (o->nkey > DIFF_MAX_KEY_COLUMNS)
 			return diff_fail(err, -1, 0,
-			    "a key of more than %d columns", DIFF_MAX_KEY_COLUMNS);
+			    "a key of more than %d columns",
+			    DIFF_MAX_KEY_COLUMNS);
 		for (size_t i = 0; i < o->nkey; i++) {
 			for (size_t j = 0; j < i; j++)
 				if (strcmp(o->key[i], o->key[j]) == 0)
@@ -563,7 +574,8 @@ diff_key_candidates(const struct diff *d, const struct diff_options *o,
 		}
 		kc[0].n = o->nkey;
 		kc[0].source = o->key_source == DIFF_KEY_CONFIG ?
-		    DIFF_KEY_CONFIG : DIFF_KEY_OPTION;
+		    DIFF_KEY_CONFIG :
+		    DIFF_KEY_OPTION;
 		kc[0].strict = 0;
 		*nkc = 1;
 		return 0;
@@ -657,8 +669,8 @@ diff_plan_sides(struct diff *d, const struct key_choice *kc)
 				s->kidx[i] = (size_t)side_col(s, kc->cols[i]);
 		} else {
 			s->nk = d->ncmp;
-			s->kidx = xcalloc(d->ncmp ? d->ncmp : 1,
-			    sizeof(*s->kidx));
+			s->kidx =
+			    xcalloc(d->ncmp ? d->ncmp : 1, sizeof(*s->kidx));
 			memcpy(s->kidx, w == 0 ? d->cmp_old : d->cmp_new,
 			    d->ncmp * sizeof(size_t));
 		}
@@ -760,8 +772,8 @@ match_keyed(void *arg)
 				}
 				parsed = 1;
 			}
-			if (csv_record_at(&t->ro, (size_t)entry_off(oe),
-				&orec) != 1) {
+			if (csv_record_at(
+				&t->ro, (size_t)entry_off(oe), &orec) != 1) {
 				t->error = 1;
 				return;
 			}
@@ -769,8 +781,8 @@ match_keyed(void *arg)
 				n->kidx, o->nk))
 				continue;
 			found = j;
-			differs = diff_rows(d, orec.fields, nrec.fields,
-			    t->colchg);
+			differs =
+			    diff_rows(d, orec.fields, nrec.fields, t->colchg);
 			break;
 		}
 		if (found == NO_ENTRY) {
@@ -827,8 +839,8 @@ match_unkeyed(void *arg)
 				}
 				parsed = 1;
 			}
-			if (csv_record_at(&t->ro, (size_t)entry_off(oe),
-				&orec) != 1) {
+			if (csv_record_at(
+				&t->ro, (size_t)entry_off(oe), &orec) != 1) {
 				t->error = 1;
 				return;
 			}
@@ -880,8 +892,8 @@ diff_schema(struct diff_result *res, const struct diff *d)
 
 	for (size_t j = 0; j < n->ncols; j++)
 		if (side_col(o, n->names[j]) < 0)
-			strv_push(&res->cols_added, &res->ncols_added,
-			    n->names[j]);
+			strv_push(
+			    &res->cols_added, &res->ncols_added, n->names[j]);
 	for (size_t i = 0; i < o->ncols; i++)
 		if (side_col(n, o->names[i]) < 0)
 			strv_push(&res->cols_removed, &res->ncols_removed,
@@ -960,8 +972,8 @@ sample_changed(struct diff *d, struct csv_reader *ro, struct csv_reader *rn,
 		const struct csv_field *b = &nrec.fields[d->cmp_new[c]];
 		struct diff_change *ch;
 
-		if (value_equal(a->ptr, a->len, b->ptr, b->len,
-			d->opts->tolerance))
+		if (value_equal(
+			a->ptr, a->len, b->ptr, b->len, d->opts->tolerance))
 			continue;
 		ch = &cr->changes[cr->nchanges++];
 		ch->column = c;
@@ -1008,8 +1020,8 @@ diff_match(struct diff *d, struct diff_result *res, struct diff_error *err)
 		csv_reader_clone(&t[k].rn, &n->rd);
 		t[k].colchg = xcalloc(d->ncmp ? d->ncmp : 1, sizeof(uint64_t));
 		t[k].s_added = xcalloc(samples ? samples : 1, sizeof(uint32_t));
-		t[k].s_changed = xcalloc(samples ? samples : 1,
-		    sizeof(struct pair));
+		t[k].s_changed =
+		    xcalloc(samples ? samples : 1, sizeof(struct pair));
 	}
 	if (o->has_header || n->has_header)
 		run_tasks(d->opts, o->keyed ? match_keyed : match_unkeyed, args,
@@ -1022,11 +1034,12 @@ diff_match(struct diff *d, struct diff_result *res, struct diff_error *err)
 	for (size_t c = 0; c < d->ncmp; c++)
 		res->columns[c].name = xstrdup(n->names[d->cmp_new[c]]);
 	res->s_added = xcalloc(samples ? samples : 1, sizeof(*res->s_added));
-	res->s_changed = xcalloc(samples ? samples : 1,
-	    sizeof(*res->s_changed));
+	res->s_changed =
+	    xcalloc(samples ? samples : 1, sizeof(*res->s_changed));
 	for (size_t k = 0; k < ntasks; k++) {
 		if (t[k].error) {
-			diff_fail(err, -1, 0, "internal error: cannot re-read a row");
+			diff_fail(
+			    err, -1, 0, "internal error: cannot re-read a row");
 			goto out;
 		}
 		res->added += t[k].added;
@@ -1042,20 +1055,21 @@ diff_match(struct diff *d, struct diff_result *res, struct diff_error *err)
 		for (size_t i = 0;
 		     i < t[k].ns_changed && res->ns_changed < samples; i++)
 			if (sample_changed(d, &ro, &rn, &t[k].s_changed[i],
-				&res->s_changed[res->ns_changed++], &trunc) == -1)
+				&res->s_changed[res->ns_changed++],
+				&trunc) == -1)
 				goto reread;
 	}
 
 	/* phase 3: old rows nobody matched, in the old file's order */
-	res->s_removed = xcalloc(samples ? samples : 1,
-	    sizeof(*res->s_removed));
+	res->s_removed =
+	    xcalloc(samples ? samples : 1, sizeof(*res->s_removed));
 	for (size_t i = 0; i < o->nent; i++) {
 		if (d->matched[i])
 			continue;
 		res->removed++;
 		if (res->ns_removed < samples &&
-		    sample_row(&ro, &o->ent[i], &res->s_removed[res->ns_removed++],
-			&trunc) == -1)
+		    sample_row(&ro, &o->ent[i],
+			&res->s_removed[res->ns_removed++], &trunc) == -1)
 			goto reread;
 	}
 	res->dup_old = o->dups;
@@ -1064,10 +1078,10 @@ diff_match(struct diff *d, struct diff_result *res, struct diff_error *err)
 	res->null_new = n->nulls;
 	key_rows_move(&res->s_dup_old, &res->ns_dup_old, &o->sdup, &o->nsdup);
 	key_rows_move(&res->s_dup_new, &res->ns_dup_new, &n->sdup, &n->nsdup);
-	key_rows_move(&res->s_null_old, &res->ns_null_old, &o->snull,
-	    &o->nsnull);
-	key_rows_move(&res->s_null_new, &res->ns_null_new, &n->snull,
-	    &n->nsnull);
+	key_rows_move(
+	    &res->s_null_old, &res->ns_null_old, &o->snull, &o->nsnull);
+	key_rows_move(
+	    &res->s_null_new, &res->ns_null_new, &n->snull, &n->nsnull);
 	res->samples_truncated = trunc;
 	ret = 0;
 	goto out;
@@ -1092,9 +1106,10 @@ diff_ignore_missing(struct diff_result *res, const struct diff *d)
 	for (size_t i = 0; i < d->opts->nignore; i++) {
 		const char *name = d->opts->ignore[i];
 
-		if (side_col(&d->s[0], name) < 0 && side_col(&d->s[1], name) < 0)
-			strv_push(&res->ignore_missing, &res->nignore_missing,
-			    name);
+		if (side_col(&d->s[0], name) < 0 &&
+		    side_col(&d->s[1], name) < 0)
+			strv_push(
+			    &res->ignore_missing, &res->nignore_missing, name);
 	}
 }
 
@@ -1146,8 +1161,8 @@ diff_run(const struct diff_table *old, const struct diff_table *new,
 		run_tasks(opts, side_scan, args, 2);
 		for (int w = 0; w < 2; w++)
 			if (d.s[w].error) {
-				diff_fail(err, w, d.s[w].err_line, "%s",
-				    d.s[w].err);
+				diff_fail(
+				    err, w, d.s[w].err_line, "%s", d.s[w].err);
 				goto fail;
 			}
 		if (!d.s[0].failed && !d.s[1].failed)
@@ -1242,8 +1257,7 @@ diff_result_free(struct diff_result *res)
 int
 diff_has_differences(const struct diff_result *res)
 {
-	return res->added || res->removed || res->changed ||
-	    res->ncols_added || res->ncols_removed || res->ntype_changes ||
-	    res->order_changed || res->dup_old != res->dup_new ||
-	    res->null_old != res->null_new;
+	return res->added || res->removed || res->changed || res->ncols_added ||
+	    res->ncols_removed || res->ntype_changes || res->order_changed ||
+	    res->dup_old != res->dup_new || res->null_old != res->null_new;
 }

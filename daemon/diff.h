@@ -25,8 +25,8 @@
 enum diff_key_source {
 	DIFF_KEY_OPTION, /* --key on the command line */
 	DIFF_KEY_CONFIG, /* key = in a configuration rule */
-	DIFF_KEY_AUTO,	 /* chosen by the rules of design.md 6.3 */
-	DIFF_KEY_NONE,	 /* no key: multiset comparison */
+	DIFF_KEY_AUTO,   /* chosen by the rules of design.md 6.3 */
+	DIFF_KEY_NONE,   /* no key: multiset comparison */
 };
 
 const char *diff_key_source_name(enum diff_key_source s);
@@ -40,17 +40,17 @@ struct diff_table {
 };
 
 /* Runs fn(args[i]) for i < n, possibly at the same time; returns when done. */
-typedef void diff_parallel_fn(void *ctx, void (*fn)(void *), void *const *args,
-    size_t n);
+typedef void diff_parallel_fn(
+    void *ctx, void (*fn)(void *), void *const *args, size_t n);
 
 struct diff_options {
 	const char *const *key; /* explicit key columns, or NULL for auto */
 	size_t nkey;
 	enum diff_key_source key_source; /* OPTION or CONFIG when nkey > 0 */
-	const char *const *ignore;	 /* columns left out of value comparison */
+	const char *const *ignore; /* columns left out of value comparison */
 	size_t nignore;
 	double tolerance; /* numbers equal when |a - b| <= tolerance; 0 exact */
-	size_t samples;	  /* sample rows per category */
+	size_t samples;   /* sample rows per category */
 	diff_parallel_fn *parallel; /* NULL: one task after another */
 	void *parallel_ctx;
 };
@@ -59,7 +59,7 @@ struct diff_options {
 void diff_options_init(struct diff_options *opts);
 
 struct diff_error {
-	int side;	    /* 0 old, 1 new, -1 neither */
+	int side;           /* 0 old, 1 new, -1 neither */
 	unsigned long line; /* 0 when no line applies */
 	char msg[192];
 };
@@ -70,7 +70,7 @@ struct diff_side_info {
 	char **columns;
 	size_t ncolumns;
 	enum value_type *types; /* per column */
-	int has_header;		/* 0 for a table without any record */
+	int has_header;         /* 0 for a table without any record */
 };
 
 struct diff_type_change {

@@ -89,7 +89,8 @@ vlog(enum log_prio prio, int with_errno, const char *fmt, va_list ap)
 		len += (size_t)n < room ? (size_t)n : room;
 	if (with_errno) {
 		room = sizeof(line) - 2 - len;
-		n = snprintf(line + len, room + 1, ": %s", strerror(saved_errno));
+		n = snprintf(
+		    line + len, room + 1, ": %s", strerror(saved_errno));
 		if (n > 0)
 			len += (size_t)n < room ? (size_t)n : room;
 	}

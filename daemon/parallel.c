@@ -39,8 +39,8 @@ parallel_run(void *ctx, void (*fn)(void *), void *const *args, size_t n)
 	for (size_t i = 1; i < n; i++) {
 		tasks[i].fn = fn;
 		tasks[i].arg = args[i];
-		started[i] = pthread_create(&th[i], NULL, parallel_thread,
-				 &tasks[i]) == 0;
+		started[i] = pthread_create(
+				 &th[i], NULL, parallel_thread, &tasks[i]) == 0;
 	}
 	fn(args[0]);
 	for (size_t i = 1; i < n; i++) {

@@ -89,7 +89,8 @@ escape_walk(struct strbuf *sb, const char *data, size_t len, size_t max,
 			ret |= strbuf_addstr(sb, REPLACEMENT);
 			p++;
 		} else {
-			ret |= emit(sb, p, n, p + n < end ? p + n : NULL, &skip);
+			ret |=
+			    emit(sb, p, n, p + n < end ? p + n : NULL, &skip);
 			p += n + skip;
 		}
 		chars++;
@@ -153,8 +154,7 @@ md_char(struct strbuf *sb, const unsigned char *c, size_t n,
 }
 
 int
-report_md_escape(struct strbuf *sb, const char *p, size_t len,
-    size_t max_chars)
+report_md_escape(struct strbuf *sb, const char *p, size_t len, size_t max_chars)
 {
 	return escape_walk(sb, p, len, max_chars, md_char);
 }
@@ -201,8 +201,8 @@ text_char(struct strbuf *sb, const unsigned char *c, size_t n,
 }
 
 int
-report_text_escape(struct strbuf *sb, const char *p, size_t len,
-    size_t max_chars)
+report_text_escape(
+    struct strbuf *sb, const char *p, size_t len, size_t max_chars)
 {
 	return escape_walk(sb, p, len, max_chars, text_char);
 }
@@ -276,8 +276,8 @@ j_side(struct strbuf *sb, const char *name, const struct diff_side_info *s)
 {
 	strbuf_addf(sb, "  \"%s\": {\"path\": ", name);
 	j_str(sb, s->path);
-	strbuf_addf(sb, ", \"rows\": %llu, \"columns\": ",
-	    (unsigned long long)s->rows);
+	strbuf_addf(
+	    sb, ", \"rows\": %llu, \"columns\": ", (unsigned long long)s->rows);
 	j_strv(sb, s->columns, s->ncolumns);
 	strbuf_addstr(sb, "},\n");
 }
@@ -391,11 +391,11 @@ report_json(struct strbuf *sb, const struct diff_result *res)
 		strbuf_addstr(sb, "}}");
 	}
 	strbuf_addstr(sb, res->ns_changed ? "\n    ],\n" : "],\n");
-	j_key_rows(sb, "duplicate_keys_old", res->s_dup_old, res->ns_dup_old,
-	    res);
+	j_key_rows(
+	    sb, "duplicate_keys_old", res->s_dup_old, res->ns_dup_old, res);
 	strbuf_addstr(sb, ",\n");
-	j_key_rows(sb, "duplicate_keys_new", res->s_dup_new, res->ns_dup_new,
-	    res);
+	j_key_rows(
+	    sb, "duplicate_keys_new", res->s_dup_new, res->ns_dup_new, res);
 	strbuf_addstr(sb, ",\n");
 	j_key_rows(sb, "null_keys_old", res->s_null_old, res->ns_null_old, res);
 	strbuf_addstr(sb, ",\n");
@@ -421,7 +421,8 @@ changed_columns(const struct diff_result *res, size_t *n)
 		size_t v = idx[i], j = i;
 
 		while (j > 0 &&
-		    res->columns[idx[j - 1]].changed < res->columns[v].changed) {
+		    res->columns[idx[j - 1]].changed <
+			res->columns[v].changed) {
 			idx[j] = idx[j - 1];
 			j--;
 		}
@@ -470,10 +471,9 @@ md_names(struct strbuf *sb, char *const *v, size_t n)
 }
 
 static void
-md_key_rows(struct strbuf *sb, const struct diff_result *res,
-    const char *what, uint64_t n_old, uint64_t n_new,
-    const struct diff_key_row *s_old, size_t ns_old,
-    const struct diff_key_row *s_new, size_t ns_new)
+md_key_rows(struct strbuf *sb, const struct diff_result *res, const char *what,
+    uint64_t n_old, uint64_t n_new, const struct diff_key_row *s_old,
+    size_t ns_old, const struct diff_key_row *s_new, size_t ns_new)
 {
 	struct {
 		const char *side;
@@ -515,7 +515,7 @@ md_summary(struct strbuf *sb, const struct diff_result *res)
 	if (!diff_has_differences(res)) {
 		strbuf_addstr(sb, ":white_check_mark: No differences (");
 		report_add_count(sb, res->new.rows);
-		strbuf_addstr(sb, " rows");
+		strbuf_addstr(sb, res->new.rows == 1 ? " row" : " rows");
 		if (res->nkey) {
 			strbuf_addstr(sb, ", key ");
 			md_key_names(sb, res);
@@ -571,8 +571,8 @@ md_schema(struct strbuf *sb, const struct diff_result *res)
 	}
 	md_key_rows(sb, res, "Duplicate keys", res->dup_old, res->dup_new,
 	    res->s_dup_old, res->ns_dup_old, res->s_dup_new, res->ns_dup_new);
-	md_key_rows(sb, res, "Rows without a key", res->null_old,
-	    res->null_new, res->s_null_old, res->ns_null_old, res->s_null_new,
+	md_key_rows(sb, res, "Rows without a key", res->null_old, res->null_new,
+	    res->s_null_old, res->ns_null_old, res->s_null_new,
 	    res->ns_null_new);
 	if (sb->len != before)
 		strbuf_addstr(sb, "\n");
@@ -585,8 +585,9 @@ md_columns(struct strbuf *sb, const struct diff_result *res)
 	uint64_t matched = res->changed + res->unchanged;
 
 	if (n) {
-		strbuf_addstr(sb, "| Column | Rows changed | Of matched rows |\n"
-				  "|---|---:|---:|\n");
+		strbuf_addstr(sb,
+		    "| Column | Rows changed | Of matched rows |\n"
+		    "|---|---:|---:|\n");
 		for (size_t i = 0; i < n; i++) {
 			const struct diff_column *c = &res->columns[idx[i]];
 
@@ -599,8 +600,10 @@ md_columns(struct strbuf *sb, const struct diff_result *res)
 			strbuf_addstr(sb, " |\n");
 		}
 		if (res->ncolumns > n)
-			strbuf_addf(sb, "\n%zu other compared column%s unchanged.\n",
-			    res->ncolumns - n, res->ncolumns - n == 1 ? "" : "s");
+			strbuf_addf(sb,
+			    "\n%zu other compared column%s unchanged.\n",
+			    res->ncolumns - n,
+			    res->ncolumns - n == 1 ? "" : "s");
 		strbuf_addstr(sb, "\n");
 	}
 	free(idx);
@@ -652,7 +655,8 @@ md_row_table(struct strbuf *sb, const char *what, const struct diff_row *rows,
 			strbuf_addstr(sb, " |");
 		}
 		if (ncols < side->ncolumns)
-			strbuf_addf(sb, " +%zu columns |", side->ncolumns - ncols);
+			strbuf_addf(
+			    sb, " +%zu columns |", side->ncolumns - ncols);
 		strbuf_addstr(sb, "\n");
 	}
 	strbuf_addstr(sb, "\n");

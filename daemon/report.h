@@ -58,15 +58,15 @@ int report_render(struct strbuf *sb, const struct diff_result *res,
  * UTF-8 with U+FFFD, and cuts the text at max_chars characters with an
  * ellipsis (0: no cut).
  */
-int report_md_escape(struct strbuf *sb, const char *p, size_t len,
-    size_t max_chars);
+int report_md_escape(
+    struct strbuf *sb, const char *p, size_t len, size_t max_chars);
 
 /*
  * Append data for a terminal: control characters as \n, \t, \xNN escapes,
  * invalid UTF-8 as U+FFFD, cut at max_chars characters (0: no cut).
  */
-int report_text_escape(struct strbuf *sb, const char *p, size_t len,
-    size_t max_chars);
+int report_text_escape(
+    struct strbuf *sb, const char *p, size_t len, size_t max_chars);
 
 /* Append n with thousands separators ("1,234,567"). */
 int report_add_count(struct strbuf *sb, unsigned long long n);

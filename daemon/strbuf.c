@@ -111,8 +111,8 @@ strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	size_t need;
 
 	va_copy(cp, ap);
-	n = vsnprintf(sb->buf + sb->len, sb->alloc ? sb->alloc - sb->len : 0,
-	    fmt, cp);
+	n = vsnprintf(
+	    sb->buf + sb->len, sb->alloc ? sb->alloc - sb->len : 0, fmt, cp);
 	va_end(cp);
 	if (n < 0)
 		return -1;

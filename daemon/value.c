@@ -10,13 +10,13 @@
 #include "banned.h"
 
 static const char *const value_type_names[] = {
-	[VALUE_EMPTY] = "empty",
-	[VALUE_INTEGER] = "integer",
-	[VALUE_DECIMAL] = "decimal",
-	[VALUE_BOOLEAN] = "boolean",
-	[VALUE_DATE] = "date",
-	[VALUE_TIMESTAMP] = "timestamp",
-	[VALUE_TEXT] = "text",
+    [VALUE_EMPTY] = "empty",
+    [VALUE_INTEGER] = "integer",
+    [VALUE_DECIMAL] = "decimal",
+    [VALUE_BOOLEAN] = "boolean",
+    [VALUE_DATE] = "date",
+    [VALUE_TIMESTAMP] = "timestamp",
+    [VALUE_TEXT] = "text",
 };
 
 const char *
@@ -208,8 +208,8 @@ value_parse_number(const char *p, size_t len, double *out)
 }
 
 int
-value_equal(const char *a, size_t alen, const char *b, size_t blen,
-    double tolerance)
+value_equal(
+    const char *a, size_t alen, const char *b, size_t blen, double tolerance)
 {
 	double x, y;
 

@@ -49,7 +49,7 @@ int value_parse_number(const char *p, size_t len, double *out);
  * Whether two values compare equal: same bytes, or, when tolerance > 0 and
  * both are numbers, |a - b| <= tolerance.
  */
-int value_equal(const char *a, size_t alen, const char *b, size_t blen,
-    double tolerance);
+int value_equal(
+    const char *a, size_t alen, const char *b, size_t blen, double tolerance);
 
 #endif /* VALUE_H */

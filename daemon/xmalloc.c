@@ -17,8 +17,8 @@ xmalloc_fail(size_t size)
 	int n;
 
 	/* no stdio allocation here: write(2) a fixed message and exit */
-	n = snprintf(msg, sizeof(msg), "fatal: out of memory allocating %zu bytes\n",
-	    size);
+	n = snprintf(msg, sizeof(msg),
+	    "fatal: out of memory allocating %zu bytes\n", size);
 	if (n > 0)
 		(void)!write(STDERR_FILENO, msg, (size_t)n);
 	_exit(70);

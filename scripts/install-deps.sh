@@ -1,5 +1,6 @@
 #!/bin/sh
-# Install the Debian 12 packages datadiffd needs to build, test and fuzz.
+# Install the Debian 12 packages datadiffd needs to build, test and fuzz
+# (with --bench: also what scripts/bench.sh measures with).
 # Idempotent: prints nothing and changes nothing when all are present.
 set -eu
 
@@ -17,8 +18,12 @@ clang
 libclang-rt-14-dev
 curl
 ca-certificates
-python3
+jq
+git
 "
+if [ "${1:-}" = "--bench" ]; then
+	PACKAGES="$PACKAGES time wrk nodejs npm"
+fi
 
 missing=""
 for p in $PACKAGES; do
