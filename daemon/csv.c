@@ -12,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "bounds.h"
 #include "xmalloc.h"
@@ -162,11 +165,11 @@ csv_unescape(struct csv_reader *r, size_t *used, const char *p, size_t len,
 
 /*
  * Finish a record of n fields: check the width, pad short records, point
- * unescaped fields into scratch.
+ * unescaped fields into scratch (when the record has any).
  */
 static int
 csv_finish(struct csv_reader *r, struct csv_record *rec, size_t n,
-    const char *start, const char *rec_end, unsigned long line)
+    const char *start, const char *rec_end, unsigned long line, int unescaped)
 {
 	size_t i, limit = r->ncols ? r->ncols : CSV_MAX_COLUMNS;
 
@@ -181,9 +184,11 @@ csv_finish(struct csv_reader *r, struct csv_record *rec, size_t n,
 	if ((size_t)(rec_end - start) > CSV_MAX_RECORD_BYTES)
 		return csv_error(r, line, "record longer than %u bytes",
 		    CSV_MAX_RECORD_BYTES);
-	for (i = 0; i < n; i++) {
+	for (i = 0; unescaped && i < n; i++)
 		if (r->soff[i] != SIZE_MAX)
 			r->fields[i].ptr = r->scratch + r->soff[i];
+	for (i = 0; (size_t)(rec_end - start) > CSV_MAX_FIELD_BYTES && i < n;
+	     i++) {
 		if (r->fields[i].len > CSV_MAX_FIELD_BYTES)
 			return csv_error(r, line,
 			    "field %zu is longer than %u bytes", i + 1,
@@ -206,25 +211,82 @@ csv_finish(struct csv_reader *r, struct csv_record *rec, size_t n,
 	return 1;
 }
 
-/* the common case: one line without any quote */
+static void
+csv_plain_field(struct csv_reader *r, size_t i, const char *p, const char *e)
+{
+	if (i < r->fields_alloc || csv_fields_reserve(r, i) == 0) {
+		r->fields[i].ptr = p;
+		r->fields[i].len = (size_t)(e - p);
+	}
+}
+
+/*
+ * The common case: a record on one line without any quote, split in one
+ * pass that looks for the line break, a quote and the delimiter at once
+ * (16 bytes at a time where SSE2 is there). Returns 1 and sets *next, 0
+ * when the line holds a quote (the general case must read it), or -1.
+ */
 static int
 csv_parse_plain(struct csv_reader *r, struct csv_record *rec, const char *p,
-    const char *eol)
+    const char **next)
 {
-	const char *q = p;
-	size_t n = 0;
+	const char *end = r->buf + r->len;
+	const char *q = p, *f = p, *eol = NULL;
 	const char delim = r->delim;
+	size_t n = 0;
 
-	for (;;) {
-		const char *d = memchr(q, delim, (size_t)(eol - q));
-		const char *fe = d ? d : eol;
+#if defined(__SSE2__)
+	const __m128i vnl = _mm_set1_epi8('\n');
+	const __m128i vq = _mm_set1_epi8('"');
+	const __m128i vd = _mm_set1_epi8(delim);
 
-		csv_set_field(r, n++, q, (size_t)(fe - q), SIZE_MAX);
-		if (!d)
-			break;
-		q = d + 1;
+	while (!eol && end - q >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)q);
+		unsigned mnl =
+		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vnl));
+		unsigned mq =
+		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vq));
+		unsigned md =
+		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd));
+
+		if (mnl) {
+			/* only what precedes the line break belongs here */
+			unsigned before = (1u << __builtin_ctz(mnl)) - 1;
+
+			mq &= before;
+			md &= before;
+			eol = q + __builtin_ctz(mnl);
+		}
+		if (mq)
+			return 0;
+		while (md) {
+			const char *d = q + __builtin_ctz(md);
+
+			csv_plain_field(r, n++, f, d);
+			f = d + 1;
+			md &= md - 1;
+		}
+		if (!eol)
+			q += 16;
 	}
-	return csv_finish(r, rec, n, p, eol, r->line);
+#endif
+	for (; !eol && q < end; q++) {
+		if (*q == '\n') {
+			eol = q;
+		} else if (*q == '"') {
+			return 0;
+		} else if (*q == delim) {
+			csv_plain_field(r, n++, f, q);
+			f = q + 1;
+		}
+	}
+	*next = eol ? eol + 1 : end;
+	if (!eol)
+		eol = end;
+	else if (eol > f && eol[-1] == '\r')
+		eol--;
+	csv_plain_field(r, n++, f, eol);
+	return csv_finish(r, rec, n, p, eol, r->line, 0);
 }
 
 /*
@@ -319,29 +381,21 @@ csv_parse_quoted(struct csv_reader *r, struct csv_record *rec, const char *p,
 		}
 	}
 	*lines = nl;
-	return csv_finish(r, rec, n, p, rec_end, line);
+	return csv_finish(r, rec, n, p, rec_end, line, used > 0);
 }
 
 /* parse the record at r->pos (not a blank line) and advance past it */
 static int
 csv_parse_record(struct csv_reader *r, struct csv_record *rec)
 {
-	const char *end = r->buf + r->len;
 	const char *p = r->buf + r->pos;
-	const char *nl, *eol, *next = NULL;
+	const char *next = NULL;
 	unsigned long lines = 1;
 	int ret;
 
-	nl = memchr(p, '\n', (size_t)(end - p));
-	eol = nl ? nl : end;
-	if (nl && eol > p && eol[-1] == '\r')
-		eol--;
-	if (!memchr(p, '"', (size_t)(eol - p))) {
-		ret = csv_parse_plain(r, rec, p, eol);
-		next = nl ? nl + 1 : end;
-	} else {
+	ret = csv_parse_plain(r, rec, p, &next);
+	if (ret == 0)
 		ret = csv_parse_quoted(r, rec, p, &next, &lines);
-	}
 	if (ret == 1) {
 		r->pos = (size_t)(next - r->buf);
 		r->line += lines;

@@ -1,10 +1,13 @@
 /*
  * diff.c: the data diff engine (see diff.h and design.md 6 and 9).
- *
- * Phase 1 scans each side once: it checks every record, infers column types,
+ * * Phase 1 scans each side once: it checks every record, infers column types,
  * hashes the key of each row and indexes the rows (struct entry: key hash and
- * packed offset/length, 16 bytes) in an open-addressing table of 32-bit slots.
- * A key met twice is confirmed on its bytes and counted as a duplicate.
+ * packed offset/length, 16 bytes, in file order) in an open-addressing table
+ * of 64-bit slots (a 32-bit hash tag and the entry index, so a probe rarely
+ * touches an entry). A row is inserted PREFETCH_DIST rows after it was
+ * scanned, its slot prefetched meanwhile, so the scan does not wait on the
+ * cache miss of every random probe. A key met twice is confirmed on its
+ * bytes and counted as a duplicate.
  * Phase 2 walks the new side's rows, finds each key in the old index,
  * confirms it on the key bytes and compares the rows: raw bytes first when
  * both files share one layout, values column by column otherwise. Phase 3
@@ -27,22 +30,28 @@
 #include "xmalloc.h"
 #include "banned.h"
 
-#define LEN_BITS  27 /* record length in a packed position */
-#define LEN_MASK  ((UINT64_C(1) << LEN_BITS) - 1)
-#define MAX_OFF   (UINT64_C(1) << (64 - LEN_BITS))
-#define NO_ENTRY  UINT32_MAX
-#define HASH_SEED UINT64_C(0x64617461646966) /* "datadif" */
+/* a packed position: duplicate flag, 36-bit offset, 27-bit length */
+#define LEN_BITS      27
+#define LEN_MASK      ((UINT64_C(1) << LEN_BITS) - 1)
+#define OFF_BITS      36
+#define OFF_MASK      ((UINT64_C(1) << OFF_BITS) - 1)
+#define MAX_OFF       (UINT64_C(1) << OFF_BITS)
+#define DUP_FLAG      (UINT64_C(1) << 63)
+#define NO_ENTRY      UINT32_MAX
+#define HASH_SEED     UINT64_C(0x64617461646966) /* "datadif" */
+#define PREFETCH_DIST 16 /* rows between a row's scan and its insertion */
 
 struct entry {
 	uint64_t hash; /* key hash (or record hash when unkeyed) */
-	uint64_t pos;  /* offset << LEN_BITS | length */
+	uint64_t pos;  /* DUP_FLAG | offset << LEN_BITS | length */
 };
 
 struct side {
 	const struct diff_table *in;
 	struct csv_reader rd;  /* the scan */
-	struct csv_reader rd2; /* re-reads rows to confirm equal hashes */
-	size_t body;           /* offset of the first record after the header */
+	struct csv_reader rd2; /* re-read rows to confirm equal hashes */
+	struct csv_reader rd3;
+	size_t body; /* offset of the first record after the header */
 	unsigned long body_line;
 	unsigned long header_line;
 	int has_header;
@@ -59,10 +68,12 @@ struct side {
 	enum value_type *types;
 	struct entry *ent;
 	size_t nent, aent;
-	uint32_t *slots;
+	size_t ninserted; /* entries [0, ninserted) went through the table */
+	uint64_t *slots;  /* hash >> 32 << 32 | entry index + 1; 0 empty */
 	size_t mask;
+	size_t nslots_used;
 	uint32_t *next, *last; /* unkeyed: equal records, in file order */
-
+	unsigned long lines[2 * PREFETCH_DIST]; /* of the rows in flight */
 	uint64_t rows, dups, nulls;
 	struct diff_key_row *sdup, *snull;
 	size_t nsdup, nsnull;
@@ -124,7 +135,13 @@ static int PRINTF_LIKE(4, 5) diff_fail(
 static uint64_t
 entry_off(const struct entry *e)
 {
-	return e->pos >> LEN_BITS;
+	return (e->pos >> LEN_BITS) & OFF_MASK;
+}
+
+static int
+entry_dup(const struct entry *e)
+{
+	return (e->pos & DUP_FLAG) != 0;
 }
 
 static size_t
@@ -243,75 +260,72 @@ estimate_rows(const struct side *s)
 	    16;
 }
 
+/* grow a huge array of n items of size bytes to m items */
+static void *
+huge_grow(void *old, size_t n, size_t m, size_t size)
+{
+	void *p = xhuge_calloc(m, size);
+
+	if (n)
+		memcpy(p, old, n * size);
+	free(old);
+	return p;
+}
+
 static void
 side_alloc_entries(struct side *s, size_t n)
 {
-	s->ent = xreallocarray(s->ent, n, sizeof(*s->ent));
+	s->ent = huge_grow(s->ent, s->nent, n, sizeof(*s->ent));
 	if (!s->keyed && s->build_table) {
-		s->next = xreallocarray(s->next, n, sizeof(*s->next));
-		s->last = xreallocarray(s->last, n, sizeof(*s->last));
+		s->next = huge_grow(s->next, s->nent, n, sizeof(*s->next));
+		s->last = huge_grow(s->last, s->nent, n, sizeof(*s->last));
 	}
 	s->aent = n;
 }
 
-static void
-side_grow_entries(struct side *s)
+static uint64_t
+slot_make(uint64_t hash, size_t idx)
 {
-	side_alloc_entries(s, s->aent ? s->aent + s->aent / 2 : 1024);
+	return (hash & ~UINT64_C(0xffffffff)) | (uint64_t)(idx + 1);
 }
 
-static void
-table_insert_slot(uint32_t *slots, size_t mask, uint64_t hash, uint32_t idx)
+static uint32_t
+slot_entry(uint64_t slot)
 {
-	size_t i = (size_t)hash & mask;
+	return (uint32_t)(slot & 0xffffffff) - 1;
+}
 
-	while (slots[i])
-		i = (i + 1) & mask;
-	slots[i] = idx + 1;
+/* whether a slot may hold an entry of this hash (its tag matches) */
+static int
+slot_tag_eq(uint64_t slot, uint64_t hash)
+{
+	return ((slot ^ hash) >> 32) == 0;
 }
 
 static void
 side_rehash(struct side *s, size_t nslots)
 {
-	uint32_t *slots = xcalloc(nslots, sizeof(*slots));
+	uint64_t *slots = xhuge_calloc(nslots, sizeof(*slots));
 	size_t mask = nslots - 1;
 
-	for (size_t i = 0; i <= s->mask && s->slots; i++)
-		if (s->slots[i])
-			table_insert_slot(slots, mask,
-			    s->ent[s->slots[i] - 1].hash, s->slots[i] - 1);
+	for (size_t i = 0; s->slots && i <= s->mask; i++) {
+		size_t k;
+
+		if (!s->slots[i])
+			continue;
+		k = (size_t)s->ent[slot_entry(s->slots[i])].hash & mask;
+		while (slots[k])
+			k = (k + 1) & mask;
+		slots[k] = s->slots[i];
+	}
 	free(s->slots);
 	s->slots = slots;
 	s->mask = mask;
 }
 
-/*
- * The entry whose key (record) equals that of the record with fields f and
- * hash h, or NO_ENTRY. Equal hashes are confirmed by re-reading the row.
- */
-static uint32_t
-side_find(struct side *s, uint64_t h, const struct csv_field *f)
-{
-	struct csv_record rec;
-
-	for (size_t i = (size_t)h & s->mask; s->slots[i];
-	     i = (i + 1) & s->mask) {
-		uint32_t j = s->slots[i] - 1;
-
-		if (s->ent[j].hash != h)
-			continue;
-		if (csv_record_at(
-			&s->rd2, (size_t)entry_off(&s->ent[j]), &rec) != 1)
-			continue;
-		if (fields_equal(f, s->kidx, rec.fields, s->kidx, s->nk))
-			return j;
-	}
-	return NO_ENTRY;
-}
-
 static void
 side_note_key_row(struct side *s, struct diff_key_row **v, size_t *n,
-    const struct csv_record *rec, int with_key)
+    const struct csv_field *f, unsigned long line)
 {
 	int unused = 0;
 
@@ -319,11 +333,74 @@ side_note_key_row(struct side *s, struct diff_key_row **v, size_t *n,
 		return;
 	if (!*v)
 		*v = xcalloc(s->samples, sizeof(**v));
-	(*v)[*n].key = with_key ?
-	    sample_fields(rec->fields, s->kidx, s->nk, &unused) :
-	    NULL;
-	(*v)[*n].line = rec->line;
+	(*v)[*n].key = f ? sample_fields(f, s->kidx, s->nk, &unused) : NULL;
+	(*v)[*n].line = line;
 	(*n)++;
+}
+
+/* whether the rows of entries a and b have equal keys (records) */
+static int
+side_same_key(struct side *s, size_t a, size_t b, struct csv_record *rb)
+{
+	struct csv_record ra;
+
+	if (csv_record_at(&s->rd2, (size_t)entry_off(&s->ent[a]), &ra) != 1 ||
+	    csv_record_at(&s->rd3, (size_t)entry_off(&s->ent[b]), rb) != 1)
+		return 0;
+	return fields_equal(ra.fields, s->kidx, rb->fields, s->kidx, s->nk);
+}
+
+/*
+ * Put entry i (a row scanned PREFETCH_DIST rows ago) in the table: a key
+ * already there makes it a duplicate (keyed) or a further member of that
+ * record's group (unkeyed). Returns -1 when a strict key fails.
+ */
+static int
+side_insert(struct side *s, size_t i)
+{
+	struct entry *e = &s->ent[i];
+	struct csv_record rec;
+	size_t k;
+
+	for (k = (size_t)e->hash & s->mask; s->slots[k];
+	     k = (k + 1) & s->mask) {
+		uint32_t j;
+
+		if (!slot_tag_eq(s->slots[k], e->hash))
+			continue;
+		j = slot_entry(s->slots[k]);
+		if (s->ent[j].hash != e->hash || !side_same_key(s, j, i, &rec))
+			continue;
+		if (!s->keyed) {
+			s->next[i] = NO_ENTRY;
+			s->next[s->last[j]] = (uint32_t)i;
+			s->last[j] = (uint32_t)i;
+			return 0;
+		}
+		e->pos |= DUP_FLAG;
+		s->dups++;
+		side_note_key_row(s, &s->sdup, &s->nsdup, rec.fields,
+		    s->lines[i % (2 * PREFETCH_DIST)]);
+		return s->strict ? -1 : 0;
+	}
+	s->slots[k] = slot_make(e->hash, i);
+	if (!s->keyed) {
+		s->next[i] = NO_ENTRY;
+		s->last[i] = (uint32_t)i;
+	}
+	if (++s->nslots_used > (s->mask + 1) / 10 * 7)
+		side_rehash(s, (s->mask + 1) * 2);
+	return 0;
+}
+
+/* insert the scanned entries up to (not including) upto */
+static int
+side_insert_upto(struct side *s, size_t upto)
+{
+	while (s->ninserted < upto)
+		if (side_insert(s, s->ninserted++) == -1)
+			return -1;
+	return 0;
 }
 
 static int
@@ -333,6 +410,13 @@ side_all_empty(const struct side *s, const struct csv_field *f)
 		if (f[s->kidx[i]].len)
 			return 0;
 	return 1;
+}
+
+static void
+side_fail(struct side *s)
+{
+	s->failed = 1;
+	atomic_store(s->stop, 1);
 }
 
 /* phase 1 for one side (a task: may run beside the other side) */
@@ -357,11 +441,10 @@ side_scan(void *arg)
 		est = CSV_MAX_ROWS;
 	side_alloc_entries(s, est);
 	if (s->build_table)
-		side_rehash(s, pow2_at_least(2 * est));
+		side_rehash(s, pow2_at_least(est + est / 2));
 
 	while ((r = csv_next(&s->rd, &rec)) == 1) {
 		uint64_t h;
-		uint32_t j;
 
 		if (atomic_load_explicit(s->stop, memory_order_relaxed))
 			return;
@@ -388,55 +471,39 @@ side_scan(void *arg)
 		}
 		if (s->keyed && side_all_empty(s, rec.fields)) {
 			s->nulls++;
-			side_note_key_row(s, &s->snull, &s->nsnull, &rec, 0);
+			side_note_key_row(
+			    s, &s->snull, &s->nsnull, NULL, rec.line);
 			if (s->strict) {
-				s->failed = 1;
-				atomic_store(s->stop, 1);
+				side_fail(s);
 				return;
 			}
 			continue;
 		}
 		h = hash_fields(rec.fields, s->kidx, s->nk);
-		j = s->build_table ? side_find(s, h, rec.fields) : NO_ENTRY;
-		if (j != NO_ENTRY && s->keyed) {
-			s->dups++;
-			side_note_key_row(s, &s->sdup, &s->nsdup, &rec, 1);
-			if (s->strict) {
-				s->failed = 1;
-				atomic_store(s->stop, 1);
-				return;
-			}
-			continue;
-		}
 		if (s->nent == s->aent)
-			side_grow_entries(s);
+			side_alloc_entries(s, s->aent + s->aent / 2);
 		s->ent[s->nent].hash = h;
 		s->ent[s->nent].pos =
 		    ((uint64_t)rec.off << LEN_BITS) | (uint64_t)rec.len;
-		if (s->build_table && !s->keyed) {
-			s->next[s->nent] = NO_ENTRY;
-			s->last[s->nent] = (uint32_t)s->nent;
-			if (j != NO_ENTRY) {
-				/* an equal record: append to its group */
-				s->next[s->last[j]] = (uint32_t)s->nent;
-				s->last[j] = (uint32_t)s->nent;
-				s->nent++;
-				continue;
-			}
-		}
-		if (s->build_table) {
-			if (s->nent + 1 > (s->mask + 1) / 2)
-				side_rehash(s, (s->mask + 1) * 2);
-			table_insert_slot(
-			    s->slots, s->mask, h, (uint32_t)s->nent);
-		}
+		s->lines[s->nent % (2 * PREFETCH_DIST)] = rec.line;
 		s->nent++;
+		if (!s->build_table)
+			continue;
+		__builtin_prefetch(&s->slots[(size_t)h & s->mask], 1);
+		if (s->nent > PREFETCH_DIST &&
+		    side_insert_upto(s, s->nent - PREFETCH_DIST) == -1) {
+			side_fail(s);
+			return;
+		}
 	}
 	if (r == -1) {
 		s->error = 1;
 		s->err_line = s->rd.err_line;
 		snprintf(s->err, sizeof(s->err), "%s", s->rd.err);
+		return;
 	}
+	if (s->build_table && side_insert_upto(s, s->nent) == -1)
+		side_fail(s);
 }
 
 /* forget what a scan found, to scan again with another key */
@@ -450,7 +517,7 @@ side_reset(struct side *s)
 	s->ent = NULL;
 	s->slots = NULL;
 	s->next = s->last = NULL;
-	s->nent = s->aent = 0;
+	s->nent = s->aent = s->ninserted = s->nslots_used = 0;
 	s->mask = 0;
 	s->rows = s->dups = s->nulls = 0;
 	for (size_t i = 0; i < s->nsdup; i++)
@@ -477,6 +544,7 @@ side_release(struct side *s)
 	free_strv(s->names, s->ncols);
 	csv_reader_release(&s->rd);
 	csv_reader_release(&s->rd2);
+	csv_reader_release(&s->rd3);
 }
 
 /* index of column name in side s, or -1 */
@@ -515,6 +583,7 @@ side_open(struct side *s, const struct diff_table *in, int which,
 	s->body = s->rd.pos;
 	s->body_line = s->rd.line;
 	csv_reader_clone(&s->rd2, &s->rd);
+	csv_reader_clone(&s->rd3, &s->rd);
 	return 0;
 }
 
@@ -739,52 +808,112 @@ raw_equal(const struct diff *d, const struct entry *o, const struct entry *n)
 		d->s[1].in->buf + entry_off(n), len) == 0;
 }
 
+/*
+ * The old entry whose key equals that of new entry e, or NO_ENTRY; sets
+ * *differs when the rows differ in a compared column (counted per column).
+ */
+static uint32_t
+match_one(struct match_task *t, const struct entry *e, int *differs)
+{
+	struct diff *d = t->d;
+	const struct side *o = &d->s[0], *n = &d->s[1];
+	struct csv_record orec, nrec;
+	int parsed = 0;
+
+	for (size_t k = (size_t)e->hash & o->mask; o->slots[k];
+	     k = (k + 1) & o->mask) {
+		uint32_t j;
+		const struct entry *oe;
+
+		if (!slot_tag_eq(o->slots[k], e->hash))
+			continue;
+		j = slot_entry(o->slots[k]);
+		oe = &o->ent[j];
+		if (oe->hash != e->hash)
+			continue;
+		if (raw_equal(d, oe, e)) {
+			*differs = 0;
+			return j;
+		}
+		if (!parsed) {
+			if (csv_record_at(
+				&t->rn, (size_t)entry_off(e), &nrec) != 1)
+				goto reread;
+			parsed = 1;
+		}
+		if (csv_record_at(&t->ro, (size_t)entry_off(oe), &orec) != 1)
+			goto reread;
+		if (!fields_equal(
+			orec.fields, o->kidx, nrec.fields, n->kidx, o->nk))
+			continue;
+		*differs = diff_rows(d, orec.fields, nrec.fields, t->colchg);
+		return j;
+	}
+	return NO_ENTRY;
+reread:
+	t->error = 1;
+	return NO_ENTRY;
+}
+
+/*
+ * Prefetch for the row PREFETCH_DIST/2 ahead (its slot was prefetched a
+ * while ago): the old entry its slot names. Then, for the row a quarter
+ * ahead, that entry's row bytes. By the time a row is matched, slot, entry
+ * and old row are in the cache.
+ */
+static void
+match_prefetch(struct match_task *t, size_t i, uint32_t *ring)
+{
+	const struct side *o = &t->d->s[0], *n = &t->d->s[1];
+	size_t ahead = i + PREFETCH_DIST / 2, quarter = i + PREFETCH_DIST / 4;
+
+	if (i + PREFETCH_DIST < t->to)
+		__builtin_prefetch(
+		    &o->slots[(size_t)n->ent[i + PREFETCH_DIST].hash &
+			o->mask]);
+	if (ahead < t->to) {
+		uint64_t h = n->ent[ahead].hash;
+		uint64_t slot = o->slots[(size_t)h & o->mask];
+		uint32_t j = NO_ENTRY;
+
+		if (slot && slot_tag_eq(slot, h)) {
+			j = slot_entry(slot);
+			__builtin_prefetch(&o->ent[j]);
+		}
+		ring[ahead % PREFETCH_DIST] = j;
+	}
+	if (quarter < t->to && ring[quarter % PREFETCH_DIST] != NO_ENTRY) {
+		const struct entry *oe = &o->ent[ring[quarter % PREFETCH_DIST]];
+		const char *row = o->in->buf + entry_off(oe);
+
+		__builtin_prefetch(row);
+		__builtin_prefetch(row + 64);
+		__builtin_prefetch(row + entry_len(oe) - 1);
+	}
+}
+
 static void
 match_keyed(void *arg)
 {
 	struct match_task *t = arg;
 	struct diff *d = t->d;
-	const struct side *o = &d->s[0], *n = &d->s[1];
+	const struct side *n = &d->s[1];
 	const size_t samples = d->opts->samples;
-	struct csv_record orec, nrec;
+	uint32_t ring[PREFETCH_DIST];
 
-	for (size_t i = t->from; i < t->to; i++) {
+	for (size_t k = 0; k < PREFETCH_DIST; k++)
+		ring[k] = NO_ENTRY;
+	for (size_t i = t->from; i < t->to && !t->error; i++) {
 		const struct entry *e = &n->ent[i];
-		uint32_t found = NO_ENTRY;
-		int parsed = 0, differs = 0;
+		uint32_t found;
+		int differs = 0;
 
-		for (size_t s = (size_t)e->hash & o->mask; o->slots[s];
-		     s = (s + 1) & o->mask) {
-			uint32_t j = o->slots[s] - 1;
-			const struct entry *oe = &o->ent[j];
-
-			if (oe->hash != e->hash)
-				continue;
-			if (raw_equal(d, oe, e)) {
-				found = j;
-				break;
-			}
-			if (!parsed) {
-				if (csv_record_at(&t->rn, (size_t)entry_off(e),
-					&nrec) != 1) {
-					t->error = 1;
-					return;
-				}
-				parsed = 1;
-			}
-			if (csv_record_at(
-				&t->ro, (size_t)entry_off(oe), &orec) != 1) {
-				t->error = 1;
-				return;
-			}
-			if (!fields_equal(orec.fields, o->kidx, nrec.fields,
-				n->kidx, o->nk))
-				continue;
-			found = j;
-			differs =
-			    diff_rows(d, orec.fields, nrec.fields, t->colchg);
-			break;
-		}
+		match_prefetch(t, i, ring);
+		if (entry_dup(e))
+			continue;
+		found = match_one(t, e, &differs);
+		if (t->error)
+			return;
 		if (found == NO_ENTRY) {
 			if (t->ns_added < samples)
 				t->s_added[t->ns_added++] = (uint32_t)i;
@@ -819,12 +948,15 @@ match_unkeyed(void *arg)
 		const struct entry *e = &n->ent[i];
 		uint32_t head = NO_ENTRY;
 		int parsed = 0;
+		for (size_t k = (size_t)e->hash & o->mask; o->slots[k];
+		     k = (k + 1) & o->mask) {
+			uint32_t j;
+			const struct entry *oe;
 
-		for (size_t s = (size_t)e->hash & o->mask; o->slots[s];
-		     s = (s + 1) & o->mask) {
-			uint32_t j = o->slots[s] - 1;
-			const struct entry *oe = &o->ent[j];
-
+			if (!slot_tag_eq(o->slots[k], e->hash))
+				continue;
+			j = slot_entry(o->slots[k]);
+			oe = &o->ent[j];
 			if (oe->hash != e->hash)
 				continue;
 			if (raw_equal(d, oe, e)) {
@@ -1005,7 +1137,7 @@ diff_match(struct diff *d, struct diff_result *res, struct diff_error *err)
 	struct csv_reader ro, rn;
 	int ret = -1, trunc = 0;
 
-	d->matched = xcalloc(o->nent ? o->nent : 1, 1);
+	d->matched = xhuge_calloc(o->nent ? o->nent : 1, 1);
 	if (!o->keyed) {
 		d->cursor = xcalloc(o->nent ? o->nent : 1, sizeof(*d->cursor));
 		for (size_t i = 0; i < o->nent; i++)
@@ -1064,7 +1196,7 @@ diff_match(struct diff *d, struct diff_result *res, struct diff_error *err)
 	res->s_removed =
 	    xcalloc(samples ? samples : 1, sizeof(*res->s_removed));
 	for (size_t i = 0; i < o->nent; i++) {
-		if (d->matched[i])
+		if (d->matched[i] || entry_dup(&o->ent[i]))
 			continue;
 		res->removed++;
 		if (res->ns_removed < samples &&

@@ -146,29 +146,45 @@ is_time_tail(const char *p, size_t len)
 	return 0;
 }
 
+/* ASCII case-insensitive equality with a lower-case word */
+static int
+word_eq(const char *p, size_t len, const char *lower, size_t n)
+{
+	if (len != n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((p[i] | 0x20) != lower[i])
+			return 0;
+	return 1;
+}
+
 enum value_type
 value_classify(const char *p, size_t len)
 {
-	enum value_type t;
+	size_t n;
 
 	if (len == 0)
 		return VALUE_EMPTY;
-	if (is_digit(p[0]) || p[0] == '+' || p[0] == '-' || p[0] == '.') {
-		t = number_kind(p, len);
-		if (t != VALUE_TEXT)
-			return t;
-		if (is_date(p, len)) {
+	if (is_digit(p[0])) {
+		/* the common shapes first: 123, 2024-01-31 */
+		n = digits(p, len);
+		if (n == len)
+			return VALUE_INTEGER;
+		if (n == 4 && p[4] == '-') {
+			if (!is_date(p, len))
+				return VALUE_TEXT;
 			if (len == 10)
 				return VALUE_DATE;
 			if ((p[10] == 'T' || p[10] == ' ') &&
 			    is_time_tail(p + 11, len - 11))
 				return VALUE_TIMESTAMP;
+			return VALUE_TEXT;
 		}
-		return VALUE_TEXT;
+		return number_kind(p, len);
 	}
-	if (len == 4 && strncasecmp(p, "true", 4) == 0)
-		return VALUE_BOOLEAN;
-	if (len == 5 && strncasecmp(p, "false", 5) == 0)
+	if (p[0] == '+' || p[0] == '-' || p[0] == '.')
+		return number_kind(p, len);
+	if (word_eq(p, len, "true", 4) || word_eq(p, len, "false", 5))
 		return VALUE_BOOLEAN;
 	return VALUE_TEXT;
 }

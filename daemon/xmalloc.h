@@ -18,4 +18,11 @@ char *xstrndup(const char *s, size_t n);
 /* copy of len bytes plus a terminating NUL */
 char *xmemdup(const void *p, size_t len);
 
+/*
+ * A large zeroed array for random access (hash tables, row indexes),
+ * faulted in up front so that the threads working on it later take no page
+ * faults. Free with free().
+ */
+void *xhuge_calloc(size_t nmemb, size_t size);
+
 #endif /* XMALLOC_H */

@@ -162,6 +162,31 @@ test_duplicate_and_null_keys(void **state)
 	diff_result_free(res);
 }
 
+/* duplicates deep in a file carry their own line numbers */
+static void
+test_duplicate_lines_in_a_long_file(void **state)
+{
+	struct run r;
+	struct diff_result *res;
+	struct strbuf a;
+
+	(void)state;
+	run_init(&r);
+	run_key(&r, "id", NULL);
+	strbuf_init(&a, 1 << 16);
+	strbuf_addstr(&a, "id,v\n");
+	for (int i = 0; i < 200; i++)
+		strbuf_addf(&a, "%d,x\n", i % 150 == 77 ? 5 : i);
+	res = must_diff(a.buf, a.buf, &r.o);
+	/* rows 5 and 77 both hold key 5: the header is line 1 */
+	assert_int_equal(res->dup_old, 1);
+	assert_int_equal(res->ns_dup_old, 1);
+	assert_int_equal(res->s_dup_old[0].line, 79);
+	assert_string_equal(res->s_dup_old[0].key[0], "5");
+	diff_result_free(res);
+	strbuf_release(&a);
+}
+
 static void
 test_auto_key(void **state)
 {
@@ -675,6 +700,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_keyed_counts),
 	    cmocka_unit_test(test_composite_key_is_unambiguous),
 	    cmocka_unit_test(test_duplicate_and_null_keys),
+	    cmocka_unit_test(test_duplicate_lines_in_a_long_file),
 	    cmocka_unit_test(test_auto_key),
 	    cmocka_unit_test(test_unkeyed_multiset),
 	    cmocka_unit_test(test_compare_rules),
