@@ -60,13 +60,13 @@ ALL_LDFLAGS = $(LDOPT) -pthread $(LDFLAGS)
 LIBS	= $(PKG_LIBS) -lm
 
 # The pure core links without libmicrohttpd, libcurl or libsystemd.
-CORE	= strbuf xmalloc value csv diff report
+CORE	= strbuf xmalloc value csv diff report event config
 # Everything else of the daemon (main.c and datadiff.c hold main()).
 DAEMON	= log parallel
 LIB_OBJS = $(addprefix $(BUILD)/obj/,$(addsuffix .o,$(CORE) $(DAEMON)))
 
-UNIT_TESTS = test_strbuf test_csv test_value test_diff test_report
-FUZZERS	= fuzz_csv fuzz_diff
+UNIT_TESTS = test_strbuf test_csv test_value test_diff test_report test_event test_config
+FUZZERS	= fuzz_csv fuzz_diff fuzz_event fuzz_config
 
 PROGRAMS = $(BUILD)/datadiff
 TEST_PROGRAMS = $(addprefix $(BUILD)/tests/,$(UNIT_TESTS)) \

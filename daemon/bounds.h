@@ -31,4 +31,36 @@
 #define REPORT_MD_CELL_CHARS   60 /* characters of a value in a Markdown table */
 #define REPORT_TEXT_CELL_CHARS 60 /* characters of a value on a terminal */
 
+/* ---- configuration ---- */
+#define CONFIG_MAX_FILE_BYTES (1024 * 1024) /* the configuration file */
+
+/* ---- ingress (HTTP) ---- */
+#define INGRESS_MIN_BODY_BYTES      4096
+#define INGRESS_MAX_BODY_BYTES      (16u * 1024 * 1024)
+#define INGRESS_MAX_CONNECTIONS     10000
+#define INGRESS_DEFAULT_CONNECTIONS 256 /* max_connections */
+#define INGRESS_DEFAULT_PER_IP      64  /* max_connections_per_ip */
+#define INGRESS_DEFAULT_TIMEOUT     30  /* connection_timeout, seconds */
+#define INGRESS_THREADS             4   /* libmicrohttpd thread pool */
+#define INGRESS_CONNECTION_MEMORY   (32 * 1024) /* per connection */
+#define INGRESS_RETRY_AFTER         "5"         /* seconds, with a 503 */
+
+/* ---- queue ---- */
+#define QUEUE_MAX_WORKERS       64
+#define QUEUE_MAX_JOBS          1000000
+#define QUEUE_DEFAULT_JOBS      10000 /* max_jobs: waiting jobs on the spool */
+#define QUEUE_DEFAULT_STATE_DIR "/var/lib/datadiffd"
+#define QUEUE_MAX_JOB_BYTES     (64 * 1024) /* one spooled job file */
+#define QUEUE_RETRY_BASE_MS     5000        /* first retry of a failed job */
+#define QUEUE_RETRY_MAX_MS      600000      /* backoff ceiling: 10 minutes */
+#define QUEUE_STOP_GRACE_S      20 /* running jobs may finish on SIGTERM */
+
+/* ---- jobs ---- */
+#define JOB_MAX_FILE_BYTES (64ull << 30) /* max_file_bytes upper bound */
+#define REPORT_MAX_SAMPLES 100           /* samples = upper bound */
+
+/* a number macro as a string, for the configuration table's defaults */
+#define BOUNDS_STR(x)  BOUNDS_STR2(x)
+#define BOUNDS_STR2(x) #x
+
 #endif /* BOUNDS_H */
