@@ -22,7 +22,11 @@ jq
 git
 "
 if [ "${1:-}" = "--bench" ]; then
-	PACKAGES="$PACKAGES time wrk nodejs npm"
+	PACKAGES="$PACKAGES time wrk"
+	# a Node.js that is already there (NodeSource ships npm inside it)
+	# conflicts with Debian's npm package: add them only when missing
+	command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs"
+	command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 fi
 
 missing=""
