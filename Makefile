@@ -62,10 +62,10 @@ LIBS	= $(PKG_LIBS) -lm
 # The pure core links without libmicrohttpd, libcurl or libsystemd.
 CORE	= strbuf xmalloc value csv diff report event config
 # Everything else of the daemon (main.c and datadiff.c hold main()).
-DAEMON	= log parallel
+DAEMON	= log parallel queue
 LIB_OBJS = $(addprefix $(BUILD)/obj/,$(addsuffix .o,$(CORE) $(DAEMON)))
 
-UNIT_TESTS = test_strbuf test_csv test_value test_diff test_report test_event test_config
+UNIT_TESTS = test_strbuf test_csv test_value test_diff test_report test_event test_config test_queue
 FUZZERS	= fuzz_csv fuzz_diff fuzz_event fuzz_config
 
 PROGRAMS = $(BUILD)/datadiff
