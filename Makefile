@@ -13,6 +13,7 @@ PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 SBINDIR	?= $(PREFIX)/sbin
 SYSCONFDIR ?= /etc
+DOCDIR	?= $(PREFIX)/share/doc/datadiffd
 PKG_CONFIG ?= pkg-config
 SYSTEMDUNITDIR ?= $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/dev/null || echo /lib/systemd/system)
 CLANG	?= clang
@@ -62,13 +63,13 @@ LIBS	= $(PKG_LIBS) -lm
 # The pure core links without libmicrohttpd, libcurl or libsystemd.
 CORE	= strbuf xmalloc value csv diff report event config
 # Everything else of the daemon (main.c and datadiff.c hold main()).
-DAEMON	= log parallel queue
+DAEMON	= log parallel queue liveconf metrics ingress job
 LIB_OBJS = $(addprefix $(BUILD)/obj/,$(addsuffix .o,$(CORE) $(DAEMON)))
 
 UNIT_TESTS = test_strbuf test_csv test_value test_diff test_report test_event test_config test_queue
 FUZZERS	= fuzz_csv fuzz_diff fuzz_event fuzz_config
 
-PROGRAMS = $(BUILD)/datadiff
+PROGRAMS = $(BUILD)/datadiff $(BUILD)/datadiffd
 TEST_PROGRAMS = $(addprefix $(BUILD)/tests/,$(UNIT_TESTS)) \
 	$(addprefix $(BUILD)/fuzz/,$(FUZZERS))
 
@@ -78,6 +79,9 @@ FAKE_OBJS = $(patsubst tests/fake-ado/%.c,$(BUILD)/obj/fake-ado/%.o,$(FAKE_SRCS)
 ifneq ($(FAKE_SRCS),)
 TEST_PROGRAMS += $(BUILD)/fake-ado
 endif
+
+# helpers of the integration tests
+TEST_PROGRAMS += $(BUILD)/notify-sink
 
 # benchmark data generator (scripts/bench.sh)
 BENCH_SRCS = $(wildcard tests/bench/*.c)
@@ -119,6 +123,15 @@ $(BUILD)/fake-ado: $(FAKE_OBJS) $(BUILD)/libdatadiff.a
 	$(say) LINK $@
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+$(BUILD)/obj/tools/%.o: tests/tools/%.c
+	@mkdir -p $(@D)
+	$(say) CC $@
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/notify-sink: $(BUILD)/obj/tools/notify_sink.o
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^
+
 $(BUILD)/gendata: $(BUILD)/obj/bench/gendata.o $(BUILD)/libdatadiff.a
 	$(say) LINK $@
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
@@ -127,6 +140,10 @@ $(BUILD)/libdatadiff.a: $(LIB_OBJS)
 	@rm -f $@
 	$(say) AR $@
 	$(Q)$(AR) rcs $@ $^
+
+$(BUILD)/datadiffd: $(BUILD)/obj/main.o $(BUILD)/libdatadiff.a
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/datadiff: $(BUILD)/obj/datadiff.o $(BUILD)/libdatadiff.a
 	$(say) LINK $@
@@ -146,7 +163,7 @@ $(BUILD)/fuzz/%: $(BUILD)/obj/fuzz/%.o $(BUILD)/obj/fuzz/standalone_main.o \
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 .PRECIOUS: $(BUILD)/obj/%.o $(BUILD)/obj/tests/%.o $(BUILD)/obj/fuzz/%.o \
-	$(BUILD)/obj/fake-ado/%.o $(BUILD)/obj/bench/%.o
+	$(BUILD)/obj/fake-ado/%.o $(BUILD)/obj/bench/%.o $(BUILD)/obj/tools/%.o
 
 # `make check` first installs what is missing, then re-reads this Makefile
 # (so pkg-config sees the new packages), builds and runs every suite.
@@ -189,12 +206,29 @@ bench: all
 
 install: all
 	install -D -m 0755 $(BUILD)/datadiff $(DESTDIR)$(BINDIR)/datadiff
+	install -D -m 0755 $(BUILD)/datadiffd $(DESTDIR)$(SBINDIR)/datadiffd
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/datadiffd
+	@# never overwrite an operator's configuration
+	[ -e $(DESTDIR)$(SYSCONFDIR)/datadiffd/datadiffd.conf ] || \
+		install -m 0644 config/datadiffd.conf \
+		$(DESTDIR)$(SYSCONFDIR)/datadiffd/datadiffd.conf
+	install -d -m 0755 $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		-e 's|@DOCDIR@|$(DOCDIR)|g' systemd/datadiffd.service \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/datadiffd.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/datadiffd.service
+	install -m 0644 systemd/datadiffd.socket $(DESTDIR)$(SYSTEMDUNITDIR)/
+	install -D -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/datadiff
+	rm -f $(DESTDIR)$(BINDIR)/datadiff $(DESTDIR)$(SBINDIR)/datadiffd \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/datadiffd.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/datadiffd.socket \
+		$(DESTDIR)$(DOCDIR)/README.md
+	@echo "left in place: $(SYSCONFDIR)/datadiffd (configuration, secrets)"
 
 SOURCES = $(wildcard daemon/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch] \
-	tests/fake-ado/*.[ch])
+	tests/fake-ado/*.[ch] tests/tools/*.[ch] tests/bench/*.[ch])
 
 format:
 	$(CLANG_FORMAT) -i $(SOURCES)

@@ -1296,6 +1296,25 @@ check_state_dir(
 	struct stat st;
 	int fd, n;
 
+	if (stat(cfg->state_dir, &st) == -1 && errno == ENOENT && !create) {
+		/* a start would create it: its parent must let it */
+		char *parent = xstrdup(cfg->state_dir);
+		char *slash = strrchr(parent, '/');
+		int ok;
+
+		if (slash == parent)
+			slash[1] = '\0';
+		else if (slash)
+			*slash = '\0';
+		ok = access(parent, W_OK | X_OK) == 0;
+		if (!ok)
+			cfg_error(errs, cfg->file, 0,
+			    "[queue]: state_dir '%s' does not exist and '%s' "
+			    "does not let it be created: %s",
+			    cfg->state_dir, parent, strerror(errno));
+		free(parent);
+		return ok ? 0 : -1;
+	}
 	if (stat(cfg->state_dir, &st) == -1) {
 		if (errno != ENOENT || !create ||
 		    mkdir(cfg->state_dir, 0700) == -1) {

@@ -30,6 +30,7 @@
 
 #include "bounds.h"
 #include "log.h"
+#include "metrics.h"
 #include "strbuf.h"
 #include "xmalloc.h"
 #include "banned.h"
@@ -67,7 +68,11 @@ struct queue {
 	pthread_mutex_t lock;
 	pthread_cond_t wake; /* a job became ready, or stop */
 	pthread_cond_t idle; /* a job finished (queue_stop waits on it) */
-	int dir_queue, dir_done, dir_failed;
+	/*
+	 * Directories are opened anew for every operation, so a spool that
+	 * was recreated (or remounted) while running is found again.
+	 */
+	char *dir_queue, *dir_done, *dir_failed;
 
 	struct qentry **jobs; /* hash of entries by key */
 	size_t njobs, jobs_buckets;
@@ -234,12 +239,72 @@ done_remove(struct queue *q, const char *key)
 
 /* ---- spool files ---- */
 
+static int
+dir_open(const char *path)
+{
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* fsync a directory by path; 0 or -1 */
+static int
+dir_sync(const char *path)
+{
+	int fd = dir_open(path), ret;
+
+	if (fd == -1)
+		return -1;
+	ret = fsync(fd);
+	close(fd);
+	return ret;
+}
+
+static int spool_write_at(
+    int dir, const char *name, const char *data, size_t len);
+
+static int
+unlink_in(const char *dirpath, const char *name)
+{
+	int dir = dir_open(dirpath), ret;
+
+	if (dir == -1)
+		return -1;
+	ret = unlinkat(dir, name, 0);
+	close(dir);
+	return ret;
+}
+
+static int
+rename_in(const char *dirpath, const char *from, const char *to)
+{
+	int dir = dir_open(dirpath), ret;
+
+	if (dir == -1)
+		return -1;
+	ret = renameat(dir, from, dir, to);
+	close(dir);
+	return ret;
+}
+
 /*
  * Write data to dir/name durably: a temporary file, fsync, rename over
  * name, fsync of the directory. Returns 0, or -1 with errno set.
  */
 static int
-spool_write(int dir, const char *name, const char *data, size_t len)
+spool_write(const char *dirpath, const char *name, const char *data, size_t len)
+{
+	int dir = dir_open(dirpath), ret, saved;
+
+	if (dir == -1)
+		return -1;
+	ret = spool_write_at(dir, name, data, len);
+	saved = errno;
+	close(dir);
+	errno = saved;
+	return ret;
+}
+
+static int
+spool_write_at(int dir, const char *name, const char *data, size_t len)
 {
 	char tmp[QUEUE_KEY_MAX + 32];
 	int fd, saved;
@@ -435,8 +500,8 @@ out:
 }
 
 static int
-job_write(int dir, const char *name, const struct job *j, int64_t not_before,
-    const char *reason)
+job_write(const char *dir, const char *name, const struct job *j,
+    int64_t not_before, const char *reason)
 {
 	struct strbuf sb;
 	int ret;
@@ -454,10 +519,16 @@ job_write(int dir, const char *name, const struct job *j, int64_t not_before,
 }
 
 static int
-read_small(int dir, const char *name, char *buf, size_t size, size_t *len)
+read_small(
+    const char *dirpath, const char *name, char *buf, size_t size, size_t *len)
 {
-	int fd = openat(dir, name, O_RDONLY | O_CLOEXEC);
+	int dir = dir_open(dirpath), fd;
 	ssize_t n;
+
+	if (dir == -1)
+		return -1;
+	fd = openat(dir, name, O_RDONLY | O_CLOEXEC);
+	close(dir);
 
 	if (fd == -1)
 		return -1;
@@ -558,34 +629,65 @@ entry_wait(struct queue *q, struct qentry *e, int64_t not_before)
 	pthread_cond_broadcast(&q->wake);
 }
 
-static int
-open_dir(const char *base, const char *sub, char *err, size_t errlen)
+/* base/sub, checked to be a directory; NULL with err set */
+static char *
+dir_path(const char *base, const char *sub, char *err, size_t errlen)
 {
-	char path[4096];
+	struct strbuf sb;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", base, sub);
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd == -1)
-		snprintf(
-		    err, errlen, "cannot open '%s': %s", path, strerror(errno));
-	return fd;
+	strbuf_init(&sb, 4096);
+	strbuf_addf(&sb, "%s/%s", base, sub);
+	fd = dir_open(sb.buf);
+	if (fd == -1 || sb.overflow) {
+		snprintf(err, errlen, "cannot open '%s': %s", sb.buf,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		strbuf_release(&sb);
+		return NULL;
+	}
+	close(fd);
+	return strbuf_detach(&sb, NULL);
 }
 
 /* move an unreadable spool file aside, so it is kept but never retried */
 static void
-quarantine(struct queue *q, const char *name)
+quarantine(struct queue *q, int dq, const char *name)
 {
 	char dst[NAME_MAX + 64];
+	int df = dir_open(q->dir_failed);
 
 	snprintf(
 	    dst, sizeof(dst), "%s.unreadable-%lld", name, (long long)now_ms());
-	if (renameat(q->dir_queue, name, q->dir_failed, dst) == 0)
+	if (df != -1 && renameat(dq, name, df, dst) == 0)
 		log_warnx(
 		    "queue: unreadable spool file '%s' moved to failed/%s",
 		    name, dst);
 	else
 		log_warn("queue: cannot move unreadable spool file '%s'", name);
+	if (df != -1)
+		close(df);
+}
+
+/* a directory listing and a descriptor of the directory, or NULL */
+static DIR *
+dir_list(const char *path, int *fd)
+{
+	DIR *d;
+	int dfd;
+
+	*fd = dir_open(path);
+	if (*fd == -1)
+		return NULL;
+	dfd = dup(*fd);
+	d = dfd == -1 ? NULL : fdopendir(dfd);
+	if (!d) {
+		if (dfd != -1)
+			close(dfd);
+		close(*fd);
+	}
+	return d;
 }
 
 /* resume what the last process left: tmp files go, rerun wins over job */
@@ -595,21 +697,16 @@ queue_load(struct queue *q)
 	DIR *d;
 	struct dirent *de;
 	char buf[QUEUE_MAX_JOB_BYTES];
-	int dupfd;
+	int dq;
 
-	dupfd = dup(q->dir_queue);
-	if (dupfd == -1)
+	d = dir_list(q->dir_queue, &dq);
+	if (!d)
 		return -1;
-	d = fdopendir(dupfd);
-	if (!d) {
-		close(dupfd);
-		return -1;
-	}
 	while ((de = readdir(d))) {
 		size_t n = strlen(de->d_name);
 
 		if (n > 4 && strcmp(de->d_name + n - 4, ".tmp") == 0)
-			unlinkat(q->dir_queue, de->d_name, 0);
+			unlinkat(dq, de->d_name, 0);
 	}
 	rewinddir(d);
 	while ((de = readdir(d))) {
@@ -622,11 +719,10 @@ queue_load(struct queue *q)
 		memcpy(key, de->d_name, n - 6);
 		key[n - 6] = '\0';
 		job_file_name(name, sizeof(name), key, "job");
-		if (renameat(q->dir_queue, de->d_name, q->dir_queue, name) ==
-		    -1)
+		if (renameat(dq, de->d_name, dq, name) == -1)
 			log_warn("queue: cannot resume '%s'", de->d_name);
 	}
-	fsync(q->dir_queue);
+	fsync(dq);
 	rewinddir(d);
 	while ((de = readdir(d))) {
 		size_t n = strlen(de->d_name), len;
@@ -641,7 +737,7 @@ queue_load(struct queue *q)
 		    job_from_json(buf, len, &j, &not_before) == -1 ||
 		    strlen(j.key) + 4 != n ||
 		    strncmp(j.key, de->d_name, n - 4)) {
-			quarantine(q, de->d_name);
+			quarantine(q, dq, de->d_name);
 			continue;
 		}
 		if (jobs_find(q, j.key))
@@ -652,15 +748,11 @@ queue_load(struct queue *q)
 		entry_wait(q, e, not_before);
 	}
 	closedir(d);
+	close(dq);
 
-	dupfd = dup(q->dir_done);
-	if (dupfd == -1)
+	d = dir_list(q->dir_done, &dq);
+	if (!d)
 		return -1;
-	d = fdopendir(dupfd);
-	if (!d) {
-		close(dupfd);
-		return -1;
-	}
 	while ((de = readdir(d))) {
 		size_t len;
 		char src[EVENT_COMMIT_LEN + 1], tgt[EVENT_COMMIT_LEN + 1];
@@ -668,7 +760,7 @@ queue_load(struct queue *q)
 		if (de->d_name[0] == '.' || strlen(de->d_name) >= QUEUE_KEY_MAX)
 			continue;
 		if (strstr(de->d_name, ".tmp")) {
-			unlinkat(q->dir_done, de->d_name, 0);
+			unlinkat(dq, de->d_name, 0);
 			continue;
 		}
 		if (read_small(q->dir_done, de->d_name, buf, sizeof(buf),
@@ -683,6 +775,7 @@ queue_load(struct queue *q)
 			done_set(q, de->d_name, src, tgt);
 	}
 	closedir(d);
+	close(dq);
 	return 0;
 }
 
@@ -706,14 +799,13 @@ queue_open(struct queue **qp, const struct queue_options *opts, char *err,
 	q->done = xcalloc(q->done_buckets, sizeof(*q->done));
 	q->writable = 1;
 	q->rng = (uint64_t)now_ms() * 2654435761u ^ (uint64_t)getpid() ^ 1;
-	q->dir_queue = q->dir_done = q->dir_failed = -1;
-	q->dir_queue = open_dir(opts->state_dir, "queue", err, errlen);
-	if (q->dir_queue != -1)
-		q->dir_done = open_dir(opts->state_dir, "done", err, errlen);
-	if (q->dir_done != -1)
+	q->dir_queue = dir_path(opts->state_dir, "queue", err, errlen);
+	if (q->dir_queue)
+		q->dir_done = dir_path(opts->state_dir, "done", err, errlen);
+	if (q->dir_done)
 		q->dir_failed =
-		    open_dir(opts->state_dir, "failed", err, errlen);
-	if (q->dir_failed == -1)
+		    dir_path(opts->state_dir, "failed", err, errlen);
+	if (!q->dir_failed)
 		goto fail;
 	if (queue_load(q) == -1) {
 		snprintf(err, errlen, "cannot read the spool in '%s': %s",
@@ -824,8 +916,8 @@ queue_forget(struct queue *q, const char *key)
 	pthread_mutex_lock(&q->lock);
 	done_remove(q, key);
 	pthread_mutex_unlock(&q->lock);
-	if (unlinkat(q->dir_done, key, 0) == 0)
-		fsync(q->dir_done);
+	if (unlink_in(q->dir_done, key) == 0)
+		dir_sync(q->dir_done);
 }
 
 void
@@ -839,7 +931,20 @@ queue_get_stats(struct queue *q, struct queue_stats *st)
 	st->failed = q->nfailed;
 	st->canceled = q->ncanceled;
 	st->writable = q->writable;
+	st->workers = q->stopping ? 0 : q->nthreads;
 	pthread_mutex_unlock(&q->lock);
+}
+
+int
+queue_probe(struct queue *q)
+{
+	int ok = spool_write(q->dir_queue, ".probe", "probe\n", 6) == 0;
+
+	unlink_in(q->dir_queue, ".probe");
+	pthread_mutex_lock(&q->lock);
+	q->writable = ok;
+	pthread_mutex_unlock(&q->lock);
+	return ok;
 }
 
 /*
@@ -916,8 +1021,8 @@ finish(struct queue *q, struct qentry *e, const struct job *ran,
 	}
 	/* e->rerun only changes under e->wlock, which we hold */
 	if (e->rerun) {
-		if (renameat(q->dir_queue, rerun, q->dir_queue, name) == -1 ||
-		    fsync(q->dir_queue) == -1)
+		if (rename_in(q->dir_queue, rerun, name) == -1 ||
+		    dir_sync(q->dir_queue) == -1)
 			log_warn("queue: job %s: cannot promote '%s'", e->key,
 			    rerun);
 		next = e->rerun_job;
@@ -933,8 +1038,8 @@ finish(struct queue *q, struct qentry *e, const struct job *ran,
 	} else if (res == JOB_CANCELED) {
 		requeue = 1;
 	} else {
-		if (unlinkat(q->dir_queue, name, 0) == -1 ||
-		    fsync(q->dir_queue) == -1)
+		if (unlink_in(q->dir_queue, name) == -1 ||
+		    dir_sync(q->dir_queue) == -1)
 			log_warn(
 			    "queue: job %s: cannot remove '%s'", e->key, name);
 	}
@@ -1014,12 +1119,16 @@ worker(void *arg)
 		pthread_mutex_unlock(&q->lock);
 		pthread_mutex_unlock(&e->wlock);
 
+		log_info("queue: job %s: pull request %lu started (attempt %u)",
+		    job.key, job.ev.pr_id, job.attempts + 1);
 		t0 = now_ms();
 		res = q->opts.run(
 		    q->opts.ctx, &job, &q->cancel, reason, sizeof(reason));
+		t0 = now_ms() - t0;
+		metrics_job(res, t0);
 		log_info("queue: job %s: pull request %lu %s in %lld ms%s%s",
-		    job.key, job.ev.pr_id, job_result_name(res),
-		    (long long)(now_ms() - t0), reason[0] ? ": " : "", reason);
+		    job.key, job.ev.pr_id, job_result_name(res), (long long)t0,
+		    reason[0] ? ": " : "", reason);
 		finish(q, e, &job, res, reason);
 		pthread_mutex_lock(&q->lock);
 	}
@@ -1100,12 +1209,9 @@ queue_free(struct queue *q)
 	free(q->jobs);
 	free(q->done);
 	free(q->threads);
-	if (q->dir_queue != -1)
-		close(q->dir_queue);
-	if (q->dir_done != -1)
-		close(q->dir_done);
-	if (q->dir_failed != -1)
-		close(q->dir_failed);
+	free(q->dir_queue);
+	free(q->dir_done);
+	free(q->dir_failed);
 	pthread_mutex_destroy(&q->lock);
 	pthread_cond_destroy(&q->wake);
 	pthread_cond_destroy(&q->idle);

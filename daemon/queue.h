@@ -80,6 +80,7 @@ enum queue_submit_result {
 struct queue_stats {
 	unsigned waiting; /* queued, not running (including backing off) */
 	unsigned running;
+	unsigned workers; /* worker threads running */
 	unsigned long long done, retried, failed, canceled;
 	int writable; /* the last spool write worked */
 };
@@ -121,6 +122,12 @@ enum queue_submit_result queue_submit(struct queue *q,
 void queue_forget(struct queue *q, const char *key);
 
 void queue_get_stats(struct queue *q, struct queue_stats *st);
+
+/*
+ * Check that the spool takes writes (a probe file in queue/), and record
+ * it in the stats. Returns 1 when writable.
+ */
+int queue_probe(struct queue *q);
 
 /*
  * Stop: take no new job; let running ones finish for up to grace_ms, then

@@ -228,12 +228,33 @@ text_str(struct strbuf *sb, const char *s)
 	return report_text_escape(sb, s, strlen(s), REPORT_TEXT_CELL_CHARS);
 }
 
+/*
+ * A value on a terminal: quoted when it could be misread in a list of
+ * name=value pairs (a comma, '=', a quote, space at either end).
+ */
 static int
 text_value(struct strbuf *sb, const char *s)
 {
-	if (!*s)
+	size_t n = strlen(s);
+	int ret = 0;
+
+	if (!n)
 		return strbuf_addstr(sb, "(empty)");
-	return text_str(sb, s);
+	if (!strpbrk(s, ",=\"") && s[0] != ' ' && s[n - 1] != ' ')
+		return text_str(sb, s);
+	ret |= strbuf_addch(sb, '"');
+	for (const char *p = s; *p; p++) {
+		const char *q = strchr(p, '"');
+		size_t len = q ? (size_t)(q - p) : strlen(p);
+
+		ret |= report_text_escape(sb, p, len, REPORT_TEXT_CELL_CHARS);
+		if (!q)
+			break;
+		ret |= strbuf_addstr(sb, "\\\"");
+		p = q;
+	}
+	ret |= strbuf_addch(sb, '"');
+	return ret;
 }
 
 /* ---- JSON (design.md 5.2) ---- */

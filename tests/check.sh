@@ -19,8 +19,9 @@ run() {
 run unit tests/unit/run.sh "$BUILD"
 run fuzz-replay tests/fuzz/replay.sh "$BUILD"
 run cli tests/cli/run.sh "$BUILD"
-[ -x tests/fake-ado/selftest.sh ] && run fake-ado tests/fake-ado/selftest.sh "$BUILD"
-[ -x tests/integration/run.sh ] && run integration tests/integration/run.sh "$BUILD"
+run fake-ado tests/fake-ado/selftest.sh "$BUILD"
+run systemd tests/systemd/check.sh "$BUILD"
+run integration tests/integration/run.sh "$BUILD"
 
 if [ -n "$failed" ]; then
 	echo "check: FAILED:$failed"
