@@ -61,9 +61,9 @@ ALL_LDFLAGS = $(LDOPT) -pthread $(LDFLAGS)
 LIBS	= $(PKG_LIBS) -lm
 
 # The pure core links without libmicrohttpd, libcurl or libsystemd.
-CORE	= strbuf xmalloc value csv diff report event config
+CORE	= strbuf xmalloc value csv diff report event config adoparse prreport
 # Everything else of the daemon (main.c and datadiff.c hold main()).
-DAEMON	= log parallel queue liveconf metrics ingress job
+DAEMON	= log parallel mapfile queue liveconf metrics ingress job ado
 LIB_OBJS = $(addprefix $(BUILD)/obj/,$(addsuffix .o,$(CORE) $(DAEMON)))
 
 UNIT_TESTS = test_strbuf test_csv test_value test_diff test_report test_event test_config test_queue
@@ -176,6 +176,12 @@ check: deps
 
 check-run:
 	@tests/check.sh $(BUILD)
+
+# the README's "see it work": the real daemon, the fake Azure DevOps, a
+# sample pull request and the report it posts
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo.sh $(BUILD)
 
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan VARIANT=asan all

@@ -55,9 +55,28 @@
 #define QUEUE_RETRY_MAX_MS      600000      /* backoff ceiling: 10 minutes */
 #define QUEUE_STOP_GRACE_S      20 /* running jobs may finish on SIGTERM */
 
+/* ---- Azure DevOps client ---- */
+#define ADO_MAX_RESPONSE_BYTES (32u * 1024 * 1024) /* one JSON answer */
+#define ADO_CONNECT_TIMEOUT_MS 10000
+#define ADO_RETRY_BASE_MS      1000   /* 5xx, network: first wait */
+#define ADO_RETRY_MAX_MS       60000  /* the longest wait between tries */
+#define ADO_MAX_RETRY_AFTER_S  300    /* a larger Retry-After is capped */
+#define ADO_PAGE_SIZE          2000   /* $top of iteration changes (max) */
+#define ADO_MAX_CHANGES        200000 /* entries of one PR's changes */
+#define ADO_LOW_SPEED_BYTES    1024   /* a blob slower than this per second */
+				      /* for timeout_seconds is aborted */
+
 /* ---- jobs ---- */
-#define JOB_MAX_FILE_BYTES (64ull << 30) /* max_file_bytes upper bound */
-#define REPORT_MAX_SAMPLES 100           /* samples = upper bound */
+#define JOB_MAX_FILE_BYTES    (64ull << 30) /* max_file_bytes upper bound */
+#define REPORT_MAX_SAMPLES    100           /* samples = upper bound */
+#define JOB_MAX_FILES         500 /* data files diffed in one pull request */
+#define JOB_BUDGET_MS         (15 * 60 * 1000) /* retries inside one run */
+#define JOB_ITERATION_WAIT_MS 60000 /* for the pushed commit's iteration */
+#define JOB_ITERATION_POLL_MS 3000
+#define JOB_COMMENT_MAX_BYTES 149000 /* Azure DevOps takes 150,000 chars */
+#define JOB_STATUS_GENRE      "datadiffd"
+#define JOB_STATUS_NAME       "data-diff"
+#define JOB_THREAD_PROPERTY   "datadiffd.report"
 
 /* a number macro as a string, for the configuration table's defaults */
 #define BOUNDS_STR(x)  BOUNDS_STR2(x)

@@ -5,20 +5,19 @@
  * such as <(git show main:data.csv)) is read into memory.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "bounds.h"
 #include "csv.h"
 #include "diff.h"
+#include "mapfile.h"
 #include "parallel.h"
 #include "report.h"
 #include "strbuf.h"
@@ -35,13 +34,6 @@
 
 /* bytes read from a file that cannot be mapped */
 #define READ_MAX ((size_t)1 << 36)
-
-struct input {
-	const char *path;
-	char *buf;
-	size_t len;
-	int mapped;
-};
 
 static void
 usage(FILE *f)
@@ -69,7 +61,7 @@ usage(FILE *f)
 	    f);
 }
 
-static void PRINTF_LIKE(1, 2) err(const char *fmt, ...)
+static void PRINTF_LIKE(1, 2) err_(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -92,11 +84,11 @@ split_list(char *s, const char ***v, size_t *n, size_t max, const char *what)
 		if (comma)
 			*comma = '\0';
 		if (*p == '\0') {
-			err("%s: empty column name in '%s'", what, s);
+			err_("%s: empty column name in '%s'", what, s);
 			return -1;
 		}
 		if (*n >= max) {
-			err("%s: more than %zu columns", what, max);
+			err_("%s: more than %zu columns", what, max);
 			return -1;
 		}
 		*v = xreallocarray(*v, *n + 1, sizeof(**v));
@@ -116,7 +108,8 @@ parse_delimiter(const char *s, char *out)
 		return 0;
 	}
 	if (strlen(s) != 1 || s[0] == '"' || s[0] == '\n' || s[0] == '\r') {
-		err("-d: the delimiter must be one character other than a quote "
+		err_(
+		    "-d: the delimiter must be one character other than a quote "
 		    "or a line break (or 'tab'), not '%s'",
 		    s);
 		return -1;
@@ -126,94 +119,15 @@ parse_delimiter(const char *s, char *out)
 }
 
 static int
-read_all(int fd, struct input *in)
+input_open(struct mapfile *mf, const char *path)
 {
-	size_t alloc = 1 << 16;
-	char *buf = xmalloc(alloc);
-	size_t len = 0;
+	char err[256];
 
-	for (;;) {
-		ssize_t n;
-
-		if (len == alloc) {
-			if (alloc >= READ_MAX) {
-				err("%s: larger than %zu bytes", in->path,
-				    READ_MAX);
-				free(buf);
-				return -1;
-			}
-			alloc *= 2;
-			buf = xrealloc(buf, alloc);
-		}
-		n = read(fd, buf + len, alloc - len);
-		if (n == 0)
-			break;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err("%s: %s", in->path, strerror(errno));
-			free(buf);
-			return -1;
-		}
-		len += (size_t)n;
-	}
-	in->buf = buf;
-	in->len = len;
-	return 0;
-}
-
-static int
-input_open(struct input *in, const char *path)
-{
-	struct stat st;
-	int fd, ret = -1;
-
-	memset(in, 0, sizeof(*in));
-	in->path = path;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd == -1) {
-		err("%s: %s", path, strerror(errno));
+	if (mapfile_open(mf, path, READ_MAX, err, sizeof(err)) == -1) {
+		err_("%s: %s", path, err);
 		return -1;
 	}
-	if (fstat(fd, &st) == -1) {
-		err("%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		err("%s: is a directory", path);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		ret = read_all(fd, in);
-		goto out;
-	}
-	if (st.st_size == 0) {
-		ret = 0;
-		goto out;
-	}
-	in->buf = mmap(NULL, (size_t)st.st_size, PROT_READ,
-	    MAP_PRIVATE | MAP_POPULATE, fd, 0);
-	if (in->buf == MAP_FAILED) {
-		in->buf = NULL;
-		err("%s: cannot map: %s", path, strerror(errno));
-		goto out;
-	}
-	in->len = (size_t)st.st_size;
-	in->mapped = 1;
-	ret = 0;
-out:
-	close(fd);
-	return ret;
-}
-
-static void
-input_close(struct input *in)
-{
-	if (in->mapped)
-		munmap(in->buf, in->len);
-	else
-		free(in->buf);
-	in->buf = NULL;
+	return 0;
 }
 
 static int
@@ -225,7 +139,7 @@ write_all(const char *p, size_t len)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			err("cannot write the report: %s", strerror(errno));
+			err_("cannot write the report: %s", strerror(errno));
 			return -1;
 		}
 		p += n;
@@ -251,7 +165,7 @@ main(int argc, char **argv)
 	};
 	struct diff_options opts;
 	struct diff_table tables[2];
-	struct input in[2];
+	struct mapfile in[2];
 	struct diff_result *res = NULL;
 	struct diff_error derr;
 	struct strbuf out;
@@ -275,8 +189,8 @@ main(int argc, char **argv)
 			break;
 		case 'f':
 			if (report_format_parse(optarg, &fmt) == -1) {
-				err("-f: unknown format '%s' (text, json or "
-				    "markdown)",
+				err_("-f: unknown format '%s' (text, json or "
+				     "markdown)",
 				    optarg);
 				goto out;
 			}
@@ -295,8 +209,8 @@ main(int argc, char **argv)
 			opts.tolerance = strtod(optarg, &end);
 			if (errno || end == optarg || *end ||
 			    !isfinite(opts.tolerance) || opts.tolerance < 0) {
-				err("-t: the tolerance must be a number >= 0, "
-				    "not '%s'",
+				err_("-t: the tolerance must be a number >= 0, "
+				     "not '%s'",
 				    optarg);
 				goto out;
 			}
@@ -308,7 +222,8 @@ main(int argc, char **argv)
 			v = strtoul(optarg, &end, 10);
 			if (errno || end == optarg || *end ||
 			    optarg[0] == '-' || v > DIFF_MAX_SAMPLES) {
-				err("-s: the sample count must be 0 to %d, not "
+				err_(
+				    "-s: the sample count must be 0 to %d, not "
 				    "'%s'",
 				    DIFF_MAX_SAMPLES, optarg);
 				goto out;
@@ -339,16 +254,16 @@ main(int argc, char **argv)
 	if (input_open(&in[0], argv[optind]) == -1)
 		goto out;
 	if (input_open(&in[1], argv[optind + 1]) == -1) {
-		input_close(&in[0]);
+		mapfile_close(&in[0]);
 		goto out;
 	}
 	opened = 1;
 	for (int i = 0; i < 2; i++) {
-		tables[i].path = in[i].path;
+		tables[i].path = argv[optind + i];
 		tables[i].buf = in[i].buf;
 		tables[i].len = in[i].len;
 		tables[i].delim =
-		    delim ? delim : csv_delimiter_for_path(in[i].path);
+		    delim ? delim : csv_delimiter_for_path(argv[optind + i]);
 	}
 	opts.key = key;
 	opts.nkey = nkey;
@@ -360,20 +275,20 @@ main(int argc, char **argv)
 	res = diff_run(&tables[0], &tables[1], &opts, &derr);
 	if (!res) {
 		if (derr.side < 0)
-			err("%s", derr.msg);
+			err_("%s", derr.msg);
 		else if (derr.line)
-			err("%s:%lu: %s", tables[derr.side].path, derr.line,
+			err_("%s:%lu: %s", tables[derr.side].path, derr.line,
 			    derr.msg);
 		else
-			err("%s: %s", tables[derr.side].path, derr.msg);
+			err_("%s: %s", tables[derr.side].path, derr.msg);
 		goto out;
 	}
 	for (size_t i = 0; i < res->nignore_missing; i++)
-		err("warning: --ignore column '%s' is in neither file",
+		err_("warning: --ignore column '%s' is in neither file",
 		    res->ignore_missing[i]);
 	if (!quiet) {
-		if (report_render(&out, res, fmt, in[1].path) == -1) {
-			err("the report is larger than %u bytes",
+		if (report_render(&out, res, fmt, argv[optind + 1]) == -1) {
+			err_("the report is larger than %u bytes",
 			    REPORT_MAX_BYTES);
 			goto out;
 		}
@@ -384,8 +299,8 @@ main(int argc, char **argv)
 out:
 	diff_result_free(res);
 	if (opened) {
-		input_close(&in[0]);
-		input_close(&in[1]);
+		mapfile_close(&in[0]);
+		mapfile_close(&in[1]);
 	}
 	strbuf_release(&out);
 	free(key);

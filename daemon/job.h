@@ -33,7 +33,10 @@ void job_gave_up(void *ctx, const struct job *job, const char *reason);
 int job_replay(const struct config *cfg, const struct pr_event *ev,
     const char *org_url, int dry_run);
 
-/* Release the worker thread's Azure DevOps client (at thread exit). */
+/* Release this thread's Azure DevOps client (worker threads do at exit). */
 void job_thread_done(void);
+
+/* Remove what killed runs left in state_dir/work (at start). */
+void job_clean_workdirs(const char *state_dir);
 
 #endif /* JOB_H */

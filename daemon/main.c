@@ -310,6 +310,7 @@ main(int argc, char **argv)
 	qo.max_jobs = cfg.max_jobs;
 	qo.run = job_run;
 	qo.gave_up = job_gave_up;
+	job_clean_workdirs(cfg.state_dir);
 	if (queue_open(&q, &qo, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	log_info("datadiffd %s: listening on %s%s, %u workers, spool '%s'",

@@ -505,7 +505,7 @@ md_key_rows(struct strbuf *sb, const struct diff_result *res, const char *what,
 
 	if (!n_old && !n_new)
 		return;
-	strbuf_addf(sb, "- :warning: %s: ", what);
+	strbuf_addf(sb, "- ⚠️ %s: ", what);
 	for (int k = 0; k < 2; k++) {
 		if (k)
 			strbuf_addstr(sb, "; ");
@@ -533,8 +533,24 @@ md_key_rows(struct strbuf *sb, const struct diff_result *res, const char *what,
 static void
 md_summary(struct strbuf *sb, const struct diff_result *res)
 {
+	/* a side without any header is a file that is new, or deleted */
+	if (!res->old.has_header || !res->new.has_header) {
+		int added = !res->old.has_header;
+
+		strbuf_addstr(sb, added ? "New file: **" : "Deleted file: **");
+		report_add_count(sb, added ? res->new.rows : res->old.rows);
+		strbuf_addstr(sb, added ? "** rows" : "** rows removed");
+		if (res->nkey) {
+			strbuf_addstr(sb, ", key ");
+			md_key_names(sb, res);
+			strbuf_addf(
+			    sb, " (%s)", diff_key_source_name(res->key_source));
+		}
+		strbuf_addstr(sb, "\n\n");
+		return;
+	}
 	if (!diff_has_differences(res)) {
-		strbuf_addstr(sb, ":white_check_mark: No differences (");
+		strbuf_addstr(sb, "✅ No differences (");
 		report_add_count(sb, res->new.rows);
 		strbuf_addstr(sb, res->new.rows == 1 ? " row" : " rows");
 		if (res->nkey) {
@@ -570,13 +586,15 @@ static void
 md_schema(struct strbuf *sb, const struct diff_result *res)
 {
 	size_t before = sb->len;
+	/* a new or deleted file has no schema change to speak of */
+	int both = res->old.has_header && res->new.has_header;
 
-	if (res->ncols_added) {
+	if (both && res->ncols_added) {
 		strbuf_addstr(sb, "- Columns added: ");
 		md_names(sb, res->cols_added, res->ncols_added);
 		strbuf_addstr(sb, "\n");
 	}
-	if (res->ncols_removed) {
+	if (both && res->ncols_removed) {
 		strbuf_addstr(sb, "- Columns removed: ");
 		md_names(sb, res->cols_removed, res->ncols_removed);
 		strbuf_addstr(sb, "\n");

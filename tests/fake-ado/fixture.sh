@@ -228,3 +228,40 @@ fx_statuses() {
 	curl -sS -f --max-time 10 -G --data-urlencode "repo=$1" \
 		--data-urlencode "pr=$2" "$FX_CONTROL/statuses"
 }
+
+# fx_tree_changes DIR BASE_TREE HEAD_TREE: compare two directory trees and
+# print the change entries (edit, add, delete) as a JSON array, storing
+# every blob they name in DIR/blobs. Paths are "/" + the path in the tree.
+fx_tree_changes() {
+	{
+		[ -d "$2" ] && (cd "$2" && find . -type f)
+		[ -d "$3" ] && (cd "$3" && find . -type f)
+	} | sed 's|^\./||' | LC_ALL=C sort -u | while IFS= read -r _fx_p; do
+		if [ -f "$2/$_fx_p" ] && [ -f "$3/$_fx_p" ]; then
+			cmp -s "$2/$_fx_p" "$3/$_fx_p" && continue
+			_fx_old=$(fx_blob "$1" "$2/$_fx_p") &&
+			_fx_new=$(fx_blob "$1" "$3/$_fx_p") &&
+			fx_change edit "/$_fx_p" "$_fx_new" "$_fx_old"
+		elif [ -f "$3/$_fx_p" ]; then
+			_fx_new=$(fx_blob "$1" "$3/$_fx_p") &&
+			fx_change add "/$_fx_p" "$_fx_new" ""
+		else
+			_fx_old=$(fx_blob "$1" "$2/$_fx_p") &&
+			fx_change delete "/$_fx_p" "" "$_fx_old"
+		fi
+	done | jq -s -c .
+}
+
+# fx_push DIR REPO PR ITERATION BASE_TREE HEAD_TREE SOURCE TARGET COMMON:
+# add iteration ITERATION (head SOURCE) whose changes against the merge
+# base are BASE_TREE -> HEAD_TREE; earlier iterations stay
+fx_push() {
+	_fx_d=$(fx_pr_dir "$1" "$2" "$3")
+	_fx_its='[]'
+	[ -f "$_fx_d/iterations.json" ] && _fx_its=$(cat "$_fx_d/iterations.json")
+	_fx_one=$(fx_iteration "$4" "$7" "$8" "$9") &&
+	fx_changes "$1" "$2" "$3" "$4" "$(fx_tree_changes "$1" "$5" "$6")" &&
+	fx_iterations "$1" "$2" "$3" \
+		"$(printf '%s\n' "$_fx_its" | jq -c --argjson one "$_fx_one" \
+			'map(select(.id != $one.id)) + [$one]')"
+}
