@@ -136,3 +136,68 @@ sha() {
 count_log() {
 	grep -cF -- "$1" "$T/log"
 }
+
+# ---- Azure DevOps (the fake) ----
+. "$ROOT/tests/fake-ado/fixture.sh"
+REPO=4bc14d40-c903-45e2-872e-0462c7748079
+PROJECT=6ce954b1-ce1f-45d1-b94d-e6bf2464ba2c
+
+# ado_start: start the fake with fixtures in $T/ado and the PAT of
+# dd_config (call dd_config after it: the daemon's organization is the
+# fake's); sets FX_* of fixture.sh and DD_ORG
+ado_start() {
+	fx_init "$T/ado"
+	printf 'test-pat-%s\n' "$$" >"$T/pat"
+	chmod 600 "$T/pat"
+	fx_start "$BUILD" "$T/ado" fabrikam "$T/pat" "$T" || return 1
+	PIDS="$PIDS $FX_PID"
+	DD_ORG=$FX_ORG_URL
+}
+
+# ado_event OUT TYPE SOURCE TARGET [PR]: a payload for the fake's
+# organization (type created or updated)
+ado_event() {
+	jq --arg org "$FX_ORG_URL/" --arg type "git.pullrequest.$2" \
+		--arg src "$3" --arg tgt "$4" --argjson pr "${5:-1}" \
+		--arg url "$FX_ORG_URL/$PROJECT/_apis/git/repositories/$REPO/pullRequests/${5:-1}" '
+		.eventType = $type
+		| .resourceContainers |= map_values(.baseUrl = $org)
+		| .resource.url = $url
+		| .resource.pullRequestId = $pr
+		| .resource.lastMergeSourceCommit.commitId = $src
+		| .resource.lastMergeTargetCommit.commitId = $tgt' \
+		"$EVENTS/created.json" >"$1"
+}
+
+# final_statuses PR: the number of statuses other than pending
+final_statuses() {
+	fx_statuses "$REPO" "${1:-1}" | jq 'map(select(.state != "pending")) | length'
+}
+
+# wait_final PR N: wait until PR has N final statuses
+wait_final() {
+	wait_for 30 sh -c "[ \"\$(curl -s -G --data-urlencode repo=$REPO --data-urlencode pr=$1 $FX_CONTROL/statuses | jq 'map(select(.state != \"pending\")) | length')\" -ge $2 ]"
+}
+
+# our_threads PR: our report threads (JSON array)
+our_threads() {
+	fx_threads "$REPO" "${1:-1}" | jq -c 'map(select(.properties["datadiffd.report"]))'
+}
+
+# report PR: the Markdown of our report
+report() {
+	fx_threads "$REPO" "${1:-1}" |
+		jq -r 'map(select(.properties["datadiffd.report"])) | .[0].comments[0].content'
+}
+
+# last_status PR: the newest status, "state description"
+last_status() {
+	fx_statuses "$REPO" "${1:-1}" | jq -r '.[-1] | "\(.state) \(.description)"'
+}
+
+# requests_matching PATTERN: how many requests the fake saw whose
+# "METHOD path?query" matches the extended regular expression
+requests_matching() {
+	fx_requests | jq -r '.[] | "\(.method) \(.path)?\(.query // "")"' |
+		grep -cE -- "$1"
+}
