@@ -5,19 +5,22 @@
  *   fake-ado --fixtures DIR --org NAME --pat-file FILE
  *            [--listen 127.0.0.1:PORT] [--port-file FILE] [--log FILE]
  *
- * Serves http://127.0.0.1:PORT/NAME with the Git routes of fake_git.h, in
- * the shapes and with the failures of the real service: Basic auth against
- * the PAT (401 TF400813), a required api-version (400), Azure DevOps error
- * envelopes, and injected faults (fake_fault.h: 5xx, 429 + Retry-After,
- * 203 + a sign-in page, delays).
+ * Serves http://127.0.0.1:PORT/NAME with the Git routes of fake_git.h and
+ * the project and service-hook routes of fake_hooks.h, in the shapes and
+ * with the failures of the real service: Basic auth against the PAT (401
+ * TF400813), a required api-version (400), Azure DevOps error envelopes,
+ * and injected faults (fake_fault.h: 5xx, 429 + Retry-After, 203 + a
+ * sign-in page, delays).
  *
  * Under /_fake, without auth, a control API for tests:
  *   GET  /_fake/requests              every REST request so far (journal)
  *   GET  /_fake/threads?repo=R&pr=N   threads of a pull request
  *   GET  /_fake/statuses?repo=R&pr=N  statuses of a pull request
+ *   GET  /_fake/subscriptions         service-hook subscriptions, with
+ *                                     the Basic passwords as sent
  *   POST /_fake/faults                replace the fault rules (GET: list)
- *   POST /_fake/reset                 forget threads, statuses, requests,
- *                                     faults
+ *   POST /_fake/reset                 forget threads, statuses,
+ *                                     subscriptions, requests, faults
  *
  * One thread per connection, so a delayed answer never holds up another;
  * one mutex around the in-memory state. SIGTERM or SIGINT stops the server
@@ -45,6 +48,7 @@
 
 #include "fake_fault.h"
 #include "fake_git.h"
+#include "fake_hooks.h"
 #include "fake_journal.h"
 #include "fake_prs.h"
 #include "fake_reply.h"
@@ -134,6 +138,7 @@ struct fake_server {
 	struct fake_faults *faults;
 	struct fake_prs *prs;
 	struct fake_git git;
+	struct fake_hooks *hooks;
 };
 
 /* one request */
@@ -317,7 +322,9 @@ fake_send(struct MHD_Connection *conn, struct fake_reply *reply,
 		log_warnx("fake-ado: cannot create a response");
 		return MHD_NO;
 	}
-	if (reply->content_type)
+	if (reply->status == 204)
+		content_type[0] = '\0'; /* no content, no type */
+	else if (reply->content_type)
 		(void)snprintf(content_type, sizeof(content_type), "%s",
 		    reply->content_type);
 	else if (api_version)
@@ -327,8 +334,9 @@ fake_send(struct MHD_Connection *conn, struct fake_reply *reply,
 	else
 		(void)snprintf(content_type, sizeof(content_type),
 		    "application/json; charset=utf-8");
-	(void)MHD_add_response_header(
-	    resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+	if (content_type[0])
+		(void)MHD_add_response_header(
+		    resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
 	for (size_t i = 0; i < reply->nheaders; i++)
 		(void)MHD_add_response_header(
 		    resp, reply->headers[i].name, reply->headers[i].value);
@@ -428,7 +436,8 @@ fake_rest_answer(struct fake_server *srv, struct MHD_Connection *conn,
 	req.body_len = fc->body.len;
 	req.host_url = host_url;
 	pthread_mutex_lock(&srv->lock);
-	fake_git_serve(&srv->git, &req, reply);
+	if (!fake_hooks_serve(srv->hooks, &req, reply))
+		fake_git_serve(&srv->git, &req, reply);
 	pthread_mutex_unlock(&srv->lock);
 	return version;
 }
@@ -526,6 +535,12 @@ fake_control(struct fake_server *srv, struct MHD_Connection *conn,
 		fake_git_dump(&srv->git, host_url, fake_git_arg(conn, "repo"),
 		    fake_git_arg(conn, "pr"), statuses, reply);
 		pthread_mutex_unlock(&srv->lock);
+	} else if (strcmp(url, "/_fake/subscriptions") == 0) {
+		if (fake_control_method(method, "GET", reply) == -1)
+			return;
+		pthread_mutex_lock(&srv->lock);
+		fake_hooks_dump(srv->hooks, reply);
+		pthread_mutex_unlock(&srv->lock);
 	} else if (strcmp(url, "/_fake/faults") == 0) {
 		if (strcmp(method, "POST") != 0 &&
 		    fake_control_method(method, "GET", reply) == -1)
@@ -552,12 +567,13 @@ fake_control(struct fake_server *srv, struct MHD_Connection *conn,
 		fake_journal_clear(srv->journal);
 		fake_faults_clear(srv->faults);
 		fake_prs_clear(srv->prs);
+		fake_hooks_clear(srv->hooks);
 		pthread_mutex_unlock(&srv->lock);
 		fake_reply_raw(reply, 200, NULL, "{}", 2);
 	} else {
 		fake_reply_control_error(reply, 404,
 		    "no control route '%s' (requests, threads, statuses, "
-		    "faults, reset)",
+		    "subscriptions, faults, reset)",
 		    url);
 	}
 }
@@ -801,6 +817,7 @@ fake_server_init(struct fake_server *srv, const struct fake_options *opt)
 	srv->git.fixtures = srv->fixtures;
 	srv->git.org = srv->org;
 	srv->git.prs = srv->prs;
+	srv->hooks = fake_hooks_new(srv->fixtures);
 }
 
 static void
@@ -809,6 +826,7 @@ fake_server_release(struct fake_server *srv)
 	fake_journal_free(srv->journal);
 	fake_faults_free(srv->faults);
 	fake_prs_free(srv->prs);
+	fake_hooks_free(srv->hooks);
 	pthread_cond_destroy(&srv->wake);
 	pthread_mutex_destroy(&srv->lock);
 	if (srv->log_fd >= 0)

@@ -11,6 +11,7 @@ case $BUILD in
 *) BUILD=$(pwd)/$BUILD ;;
 esac
 HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=fixture.sh source-path=SCRIPTDIR
 . "$HERE/fixture.sh"
 
 if [ ! -x "$BUILD/fake-ado" ]; then
@@ -82,9 +83,11 @@ ajson() {
 	areq "$1" "$2" -H 'Content-Type: application/json' --data-binary "$3"
 }
 
-# jqt FILTER: is FILTER true of the last body?
+# jqt FILTER [JQ OPTIONS]: is FILTER true of the last body?
 jqt() {
-	jq -e "$1" "$WORK/body" >/dev/null 2>&1
+	_f=$1
+	shift
+	jq -e "$@" "$_f" "$WORK/body" >/dev/null 2>&1
 }
 
 # hdr REGEX: does a header line of the last answer match (any case)?
@@ -144,6 +147,14 @@ fx_pr "$FX" "$REPO" 1 '{"pullRequestId":1,"status":"active",
 mkdir -p "$(fx_pr_dir "$FX" "$REPO" 2)"
 
 REPO_LC=$(fx_lower "$REPO")
+
+# projects for the project and service-hook routes
+PROJ_ID=6ce954b1-ce1f-45d1-b94d-e6bf2464ba2c
+PROJ2_ID=0d2a7e3b-5c4f-4a1e-9b8d-7c6e5f4a3b2c
+printf '%s\n' "[{\"id\":\"$PROJ_ID\",\"name\":\"Fabrikam Project\"},
+	{\"id\":\"$(echo "$PROJ2_ID" | tr 'a-f' 'A-F')\",\"name\":\"Data\",
+	\"description\":\"Data sets\",\"visibility\":\"public\"}]" \
+	>"$FX/projects.json"
 
 # ---- tests ----
 
@@ -549,6 +560,182 @@ t_statuses_bad() {
 run "statuses: bad or missing state, missing context.name -> 400" \
 	t_statuses_bad
 
+t_projects() {
+	areq GET "$FX_ORG_URL/_apis/projects/Fabrikam%20Project?$V" &&
+	status_is 200 &&
+	hdr '^Content-Type: application/json; charset=utf-8; api-version=7.1$' &&
+	jqt ".id == \"$PROJ_ID\" and .name == \"Fabrikam Project\" and
+		.state == \"wellFormed\" and .visibility == \"private\" and
+		(.revision | type == \"number\") and
+		(.url | endswith(\"/$ORG/_apis/projects/$PROJ_ID\")) and
+		(._links.web.href | endswith(\"/Fabrikam%20Project\")) and
+		(has(\"description\") | not)" &&
+	areq GET "$FX_ORG_URL/_apis/Projects/fabrikam%20PROJECT?$V" &&
+	status_is 200 && jqt ".id == \"$PROJ_ID\"" &&
+	areq GET "$FX_ORG_URL/_apis/projects/$(echo "$PROJ_ID" | tr a-f A-F)?$V" &&
+	status_is 200 && jqt ".name == \"Fabrikam Project\"" &&
+	areq GET "$FX_ORG_URL/_apis/projects/$PROJ2_ID?$V" && status_is 200 &&
+	jqt ".id == \"$PROJ2_ID\" and .name == \"Data\" and
+		.description == \"Data sets\" and .visibility == \"public\"" &&
+	areq GET "$FX_ORG_URL/_apis/projects?$V" && status_is 200 &&
+	jqt '.count == 2 and ([.value[].name] == ["Fabrikam Project", "Data"])'
+}
+run "projects: GET by name (any case) or id; list" t_projects
+
+t_projects_missing() {
+	areq GET "$FX_ORG_URL/_apis/projects/Nope?$V" &&
+	ado_error 404 ProjectDoesNotExistWithNameException &&
+	jqt '.message | startswith("TF200016: The following project does not exist: Nope.")' &&
+	areq GET "$FX_ORG_URL/_apis/projects/11111111-2222-4333-8444-555555555555?$V" &&
+	ado_error 404 ProjectDoesNotExistException &&
+	req GET "$FX_ORG_URL/_apis/projects/Data?$V" &&
+	ado_error 401 UnauthorizedRequestException &&
+	areq GET "$FX_ORG_URL/_apis/projects/Data" &&
+	ado_error 400 VssVersionNotSpecifiedException &&
+	areq POST "$FX_ORG_URL/_apis/projects/Data?$V" && status_is 405 &&
+	areq GET "$FX_ORG_URL/_apis/projects/Data/teams/x?$V" && status_is 404
+}
+run "projects: unknown -> 404 TF200016; PAT, api-version, method checked" \
+	t_projects_missing
+
+HOOKS=$FX_ORG_URL/_apis/hooks/subscriptions
+HOOK_PW='s3cret "pw" \\ x'
+
+# sub_body [JQ FILTER]: the subscription of ado-reference 8, edited
+sub_body() {
+	jq -nc --arg p "$PROJ_ID" --arg pw "$HOOK_PW" '{
+		publisherId: "tfs", eventType: "git.pullrequest.updated",
+		resourceVersion: "1.0", consumerId: "webHooks",
+		consumerActionId: "httpRequest",
+		publisherInputs: {projectId: $p,
+			repository: "4bc14d40-c903-45e2-872e-0462c7748079",
+			notificationType: "PushNotification"},
+		consumerInputs: {url: "https://datadiff.example.com/hooks/azure-devops",
+			basicAuthUsername: "ado", basicAuthPassword: $pw,
+			resourceDetailsToSend: "all", messagesToSend: "text",
+			detailedMessagesToSend: "none"}} | '"${1:-.}"
+}
+
+is_guid='test("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")'
+
+t_hooks_create() {
+	ajson POST "$HOOKS?$V" "$(sub_body)" && status_is 200 &&
+	jqt "(.id | $is_guid) and .status == \"enabled\" and
+		.publisherId == \"tfs\" and
+		.eventType == \"git.pullrequest.updated\" and
+		.resourceVersion == \"1.0\" and .consumerId == \"webHooks\" and
+		.consumerActionId == \"httpRequest\" and
+		(.url | endswith(\"/_apis/hooks/subscriptions/\" + \$id)) and
+		(.createdDate | test(\"^[0-9]{4}-[0-9]{2}-[0-9]{2}T.*Z\$\")) and
+		(.createdBy.id | type == \"string\") and
+		(.actionDescription == \"To host datadiff.example.com\") and
+		(.eventDescription | type == \"string\") and
+		(.publisherInputs.tfsSubscriptionId | $is_guid) and
+		(.publisherInputs | del(.tfsSubscriptionId)) == {
+			projectId: \"$PROJ_ID\",
+			repository: \"4bc14d40-c903-45e2-872e-0462c7748079\",
+			notificationType: \"PushNotification\"} and
+		.consumerInputs == {
+			url: \"https://datadiff.example.com/hooks/azure-devops\",
+			basicAuthUsername: \"ado\", basicAuthPassword: \"********\",
+			resourceDetailsToSend: \"all\", messagesToSend: \"text\",
+			detailedMessagesToSend: \"none\"} and
+		(._links.self.href == .url)" --arg id "$(jq -r .id "$WORK/body")" &&
+	SUB_ID=$(jq -r .id "$WORK/body") &&
+	ajson POST "$HOOKS?$V" "$(sub_body '.eventType = "git.pullrequest.created" |
+		del(.publisherInputs.notificationType, .resourceVersion) |
+		.consumerInputs.url = "http://127.0.0.1:9/hooks"')" &&
+	status_is 200 && jqt '.resourceVersion == "latest" and
+		.actionDescription == "To host 127.0.0.1"'
+}
+run "hooks: POST stores the subscription; id, status, tfsSubscriptionId added, password masked" \
+	t_hooks_create
+
+t_hooks_list() {
+	areq GET "$HOOKS?$V" && status_is 200 &&
+	jqt '.count == 2 and (.value | length) == 2 and
+		all(.value[]; .consumerInputs.basicAuthPassword == "********")' &&
+	areq GET "$HOOKS?publisherId=tfs&eventType=git.pullrequest.updated&consumerId=webHooks&consumerActionId=httpRequest&$V" &&
+	status_is 200 && jqt '.count == 1 and .value[0].id == $id' --arg id "$SUB_ID" &&
+	areq GET "$HOOKS?eventType=GIT.pullrequest.CREATED&$V" &&
+	jqt '.count == 1 and .value[0].eventType == "git.pullrequest.created"' &&
+	areq GET "$HOOKS?consumerId=slack&$V" && jqt '.count == 0 and .value == []' &&
+	areq GET "$HOOKS/$SUB_ID?$V" && status_is 200 &&
+	jqt '.id == $id and .consumerInputs.basicAuthPassword == "********"' \
+		--arg id "$SUB_ID"
+}
+run "hooks: GET lists (filtered by publisherId/eventType/consumer*) and gets, masked" \
+	t_hooks_list
+
+t_hooks_control() {
+	req GET "$FX_CONTROL/subscriptions" && status_is 200 &&
+	jqt 'length == 2 and .[0].id == $id and
+		.[0].consumerInputs.basicAuthPassword == $pw and
+		.[1].consumerInputs.basicAuthPassword == $pw' \
+		--arg id "$SUB_ID" --arg pw "$HOOK_PW"
+}
+run "control: /_fake/subscriptions shows the passwords as sent" t_hooks_control
+
+# bad_sub STATUS TYPEKEY JQ_FILTER: POST an edited subscription, expect an error
+bad_sub() {
+	ajson POST "$HOOKS?$V" "$(sub_body "$3")" && ado_error "$1" "$2"
+}
+
+t_hooks_bad() {
+	bad_sub 400 ArgumentException '.publisherId = "azure"' &&
+	bad_sub 400 ArgumentException '.eventType = "git.pullrequest.deleted"' &&
+	bad_sub 400 ArgumentException 'del(.eventType)' &&
+	bad_sub 400 ArgumentException '.consumerId = "slack"' &&
+	bad_sub 400 ArgumentException '.consumerActionId = "post"' &&
+	bad_sub 400 ArgumentException '.resourceVersion = "one"' &&
+	bad_sub 400 ArgumentNullException 'del(.publisherInputs.projectId)' &&
+	bad_sub 400 ArgumentNullException 'del(.publisherInputs)' &&
+	bad_sub 400 ArgumentException '.publisherInputs.projectId = "Fabrikam Project"' &&
+	bad_sub 400 ArgumentException '.publisherInputs.projectId = "11111111-2222-4333-8444-555555555555"' &&
+	jqt '.message | startswith("TF200016:")' &&
+	bad_sub 400 ArgumentException '.publisherInputs.repository = "myrepo"' &&
+	bad_sub 400 ArgumentException '.publisherInputs.notificationType = "Bogus"' &&
+	bad_sub 400 ArgumentException '.eventType = "git.pullrequest.created"' &&
+	jqt '.message | contains("notificationType")' &&
+	bad_sub 400 ArgumentException '.publisherInputs.projectId = 42' &&
+	bad_sub 400 ArgumentNullException 'del(.consumerInputs.url)' &&
+	bad_sub 400 ArgumentException '.consumerInputs.url = "ftp://example.com/x"' &&
+	bad_sub 400 ArgumentException '.consumerInputs.url = "https://u:p@example.com/x"' &&
+	bad_sub 400 ArgumentException '.consumerInputs.url = "datadiff.example.com"' &&
+	bad_sub 400 ArgumentException '.consumerInputs.url = "http://datadiff.example.com/x"' &&
+	jqt '.message | startswith("Basic authentication requires an https URL")' &&
+	bad_sub 400 ArgumentException '.consumerInputs.messagesToSend = "everything"' &&
+	bad_sub 400 ArgumentException '.consumerInputs.resourceDetailsToSend = "some"' &&
+	bad_sub 400 ArgumentException '.consumerInputs.secret = "x"' &&
+	ajson POST "$HOOKS?$V" 'not json' && ado_error 400 ArgumentNullException &&
+	req GET "$FX_CONTROL/subscriptions" && jqt 'length == 2'
+}
+run "hooks: bad publisher, event, consumer, project, filters, url, inputs -> 400, nothing stored" \
+	t_hooks_bad
+
+t_hooks_plain_http() {
+	ajson POST "$HOOKS?$V" "$(sub_body '.consumerInputs.url = "http://hooks.example.com/x" |
+		del(.consumerInputs.basicAuthUsername, .consumerInputs.basicAuthPassword)')" &&
+	status_is 200 && _id=$(jq -r .id "$WORK/body") &&
+	areq DELETE "$HOOKS/$_id?$V" && status_is 204 && [ ! -s "$WORK/body" ] &&
+	! hdr '^Content-Type:'
+}
+run "hooks: plain http without Basic auth is accepted; DELETE -> 204, no body" \
+	t_hooks_plain_http
+
+t_hooks_delete() {
+	areq DELETE "$HOOKS/$SUB_ID?$V" && status_is 204 &&
+	areq DELETE "$HOOKS/$SUB_ID?$V" && ado_error 404 SubscriptionNotFoundException &&
+	areq GET "$HOOKS/$SUB_ID?$V" && status_is 404 &&
+	areq GET "$HOOKS?$V" && jqt '.count == 1' &&
+	areq DELETE "$HOOKS?$V" && status_is 405 && hdr '^Allow: GET, POST$' &&
+	areq GET "$FX_ORG_URL/_apis/hooks/consumers?$V" && status_is 404 &&
+	req GET "$HOOKS?$V" && status_is 401 &&
+	areq GET "$HOOKS" && status_is 400
+}
+run "hooks: DELETE -> 204 then 404; 405, 404, 401, 400 as for other routes" \
+	t_hooks_delete
+
 t_fault_503() {
 	fx_faults '[{"method":"GET","path":"/iterations","status":503,"count":2}]' &&
 	areq GET "$BP/iterations?$V" && ado_error 503 InjectedFaultException &&
@@ -668,11 +855,12 @@ t_reset() {
 	fx_threads "$REPO" 1 >"$WORK/body" &&
 	jqt 'length == 1 and .[0].comments[0].commentType == "system"' &&
 	fx_statuses "$REPO" 1 >"$WORK/body" && jqt '. == []' &&
+	req GET "$FX_CONTROL/subscriptions" && jqt '. == []' &&
 	ajson POST "$BP/threads?$V" '{"comments":[{"content":"again"}]}' &&
 	status_is 200 && jqt '.id == 2' &&
 	fx_requests >"$WORK/body" && jqt 'length == 1 and .[0].seq == 1'
 }
-run "control: /_fake/reset clears threads, statuses, requests, faults" \
+run "control: /_fake/reset clears threads, statuses, subscriptions, requests, faults" \
 	t_reset
 
 t_control_errors() {
