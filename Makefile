@@ -66,8 +66,8 @@ CORE	= strbuf xmalloc value csv diff report event config adoparse prreport
 DAEMON	= log parallel mapfile queue liveconf metrics ingress job ado
 LIB_OBJS = $(addprefix $(BUILD)/obj/,$(addsuffix .o,$(CORE) $(DAEMON)))
 
-UNIT_TESTS = test_strbuf test_csv test_value test_diff test_report test_event test_config test_queue
-FUZZERS	= fuzz_csv fuzz_diff fuzz_event fuzz_config
+UNIT_TESTS = test_strbuf test_csv test_value test_diff test_report test_event test_config test_queue test_adoparse test_prreport
+FUZZERS	= fuzz_csv fuzz_diff fuzz_event fuzz_config fuzz_ado_json
 
 PROGRAMS = $(BUILD)/datadiff $(BUILD)/datadiffd
 TEST_PROGRAMS = $(addprefix $(BUILD)/tests/,$(UNIT_TESTS)) \

@@ -1,0 +1,55 @@
+/*
+ * fuzz_ado_json: an Azure DevOps answer -> every response parser. What
+ * they accept must hold valid ids and paths; nothing may crash or leak.
+ */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "adoparse.h"
+#include "banned.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *json = (const char *)data;
+	struct ado_iteration *its = NULL;
+	struct ado_change *ch = NULL;
+	size_t n = 0, nch = 0;
+	unsigned skip, top;
+	long t, c;
+	char err[256], msg[128];
+
+	if (size > (1 << 20))
+		return 0;
+	if (adoparse_iterations(json, size, &its, &n, err, sizeof(err)) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			assert(its[i].id >= 1);
+			assert(event_is_sha1(its[i].source));
+			assert(event_is_sha1(its[i].target));
+			assert(
+			    !its[i].common[0] || event_is_sha1(its[i].common));
+			assert(i == 0 || its[i - 1].id <= its[i].id);
+		}
+	}
+	free(its);
+	if (adoparse_changes(json, size, &ch, &nch, 1000, &skip, &top, err,
+		sizeof(err)) == 0) {
+		for (size_t i = 0; i < nch; i++) {
+			assert(ch[i].path[0] == '/');
+			assert(strlen(ch[i].path) <= ADO_PATH_MAX);
+			assert(!ch[i].object_id[0] ||
+			    event_is_sha1(ch[i].object_id));
+		}
+	}
+	ado_changes_free(ch, nch);
+	if (adoparse_find_thread(json, size, "datadiffd.report",
+		"<!-- datadiffd:report -->", &t, &c, err, sizeof(err)) == 1)
+		assert(t >= 1 && c >= 1);
+	if (adoparse_thread_ids(json, size, &t, &c, err, sizeof(err)) == 0)
+		assert(t >= 1 && c >= 1);
+	adoparse_error_message(json, size, msg, sizeof(msg));
+	assert(strlen(msg) < sizeof(msg));
+	return 0;
+}
