@@ -118,16 +118,21 @@ parse_delimiter(const char *s, char *out)
 	return 0;
 }
 
-static int
-input_open(struct mapfile *mf, const char *path)
-{
+struct input {
+	const char *path;
+	struct mapfile mf;
+	int ret;
 	char err[256];
+};
 
-	if (mapfile_open(mf, path, READ_MAX, err, sizeof(err)) == -1) {
-		err_("%s: %s", path, err);
-		return -1;
-	}
-	return 0;
+/* a task of parallel_run: both files are read in at the same time */
+static void
+input_open(void *arg)
+{
+	struct input *in = arg;
+
+	in->ret =
+	    mapfile_open(&in->mf, in->path, READ_MAX, in->err, sizeof(in->err));
 }
 
 static int
@@ -165,7 +170,8 @@ main(int argc, char **argv)
 	};
 	struct diff_options opts;
 	struct diff_table tables[2];
-	struct mapfile in[2];
+	struct input in[2];
+	void *inv[2] = {&in[0], &in[1]};
 	struct diff_result *res = NULL;
 	struct diff_error derr;
 	struct strbuf out;
@@ -251,17 +257,21 @@ main(int argc, char **argv)
 		usage(stderr);
 		goto out;
 	}
-	if (input_open(&in[0], argv[optind]) == -1)
-		goto out;
-	if (input_open(&in[1], argv[optind + 1]) == -1) {
-		mapfile_close(&in[0]);
-		goto out;
-	}
+	memset(in, 0, sizeof(in));
+	in[0].path = argv[optind];
+	in[1].path = argv[optind + 1];
+	parallel_run(NULL, input_open, inv, 2);
 	opened = 1;
 	for (int i = 0; i < 2; i++) {
+		if (in[i].ret == -1) {
+			err_("%s: %s", in[i].path, in[i].err);
+			goto out;
+		}
+	}
+	for (int i = 0; i < 2; i++) {
 		tables[i].path = argv[optind + i];
-		tables[i].buf = in[i].buf;
-		tables[i].len = in[i].len;
+		tables[i].buf = in[i].mf.buf;
+		tables[i].len = in[i].mf.len;
 		tables[i].delim =
 		    delim ? delim : csv_delimiter_for_path(argv[optind + i]);
 	}
@@ -299,8 +309,8 @@ main(int argc, char **argv)
 out:
 	diff_result_free(res);
 	if (opened) {
-		mapfile_close(&in[0]);
-		mapfile_close(&in[1]);
+		mapfile_close(&in[0].mf);
+		mapfile_close(&in[1].mf);
 	}
 	strbuf_release(&out);
 	free(key);

@@ -46,8 +46,12 @@ struct entry {
 	uint64_t pos;  /* DUP_FLAG | offset << LEN_BITS | length */
 };
 
+/*
+ * The two sides are scanned by two threads at once: each side's state
+ * starts on its own cache line, so their writes never share one.
+ */
 struct side {
-	const struct diff_table *in;
+	_Alignas(64) const struct diff_table *in;
 	struct csv_reader rd;  /* the scan */
 	struct csv_reader rd2; /* re-read rows to confirm equal hashes */
 	struct csv_reader rd3;
@@ -92,7 +96,8 @@ struct diff {
 	int same_layout;        /* equal raw bytes imply equal rows */
 	unsigned char *matched; /* per old entry */
 	uint32_t *cursor;       /* unkeyed: next unclaimed old row of a group */
-	atomic_int stop;
+	_Alignas(
+	    64) atomic_int stop; /* read by both scans: a line of its own */
 };
 
 const char *
@@ -445,8 +450,8 @@ side_scan(void *arg)
 
 	while ((r = csv_next(&s->rd, &rec)) == 1) {
 		uint64_t h;
-
-		if (atomic_load_explicit(s->stop, memory_order_relaxed))
+		if ((s->rows & 1023) == 0 &&
+		    atomic_load_explicit(s->stop, memory_order_relaxed))
 			return;
 		if (++s->rows > CSV_MAX_ROWS) {
 			s->error = 1;
@@ -578,8 +583,8 @@ side_open(struct side *s, const struct diff_table *in, int which,
 		for (size_t i = 0; i < s->ncols; i++)
 			s->names[i] =
 			    xmemdup(rec.fields[i].ptr, rec.fields[i].len);
-	}
-	s->types = xcalloc(s->ncols ? s->ncols : 1, sizeof(*s->types));
+	} /* written for every row: lines the other scan never touches */
+	s->types = xcalloc_line(s->ncols, sizeof(*s->types));
 	s->body = s->rd.pos;
 	s->body_line = s->rd.line;
 	csv_reader_clone(&s->rd2, &s->rd);
@@ -765,7 +770,7 @@ struct pair {
 };
 
 struct match_task {
-	struct diff *d;
+	_Alignas(64) struct diff *d; /* two run at once: no shared line */
 	size_t from, to;
 	struct csv_reader ro, rn;
 	uint64_t added, changed, unchanged;
@@ -1150,7 +1155,7 @@ diff_match(struct diff *d, struct diff_result *res, struct diff_error *err)
 		t[k].to = n->nent * (k + 1) / ntasks;
 		csv_reader_clone(&t[k].ro, &o->rd);
 		csv_reader_clone(&t[k].rn, &n->rd);
-		t[k].colchg = xcalloc(d->ncmp ? d->ncmp : 1, sizeof(uint64_t));
+		t[k].colchg = xcalloc_line(d->ncmp, sizeof(uint64_t));
 		t[k].s_added = xcalloc(samples ? samples : 1, sizeof(uint32_t));
 		t[k].s_changed =
 		    xcalloc(samples ? samples : 1, sizeof(struct pair));

@@ -85,6 +85,24 @@ xmemdup(const void *p, size_t len)
 	return r;
 }
 
+#define CACHE_LINE 64
+
+void *
+xcalloc_line(size_t nmemb, size_t size)
+{
+	size_t bytes;
+	void *p;
+
+	if (size && nmemb > ((size_t)-1 - CACHE_LINE) / size)
+		xmalloc_fail((size_t)-1);
+	bytes = (nmemb * size + CACHE_LINE) & ~(size_t)(CACHE_LINE - 1);
+	p = aligned_alloc(CACHE_LINE, bytes);
+	if (!p)
+		xmalloc_fail(bytes);
+	memset(p, 0, bytes);
+	return p;
+}
+
 #define HUGE_PAGE ((size_t)2 << 20) /* alignment of large arrays */
 
 void *

@@ -19,6 +19,13 @@ char *xstrndup(const char *s, size_t n);
 char *xmemdup(const void *p, size_t len);
 
 /*
+ * A zeroed array that starts on a cache line and fills whole lines, for
+ * data one thread writes while another thread works next to it (no false
+ * sharing). Free with free().
+ */
+void *xcalloc_line(size_t nmemb, size_t size);
+
+/*
  * A large zeroed array for random access (hash tables, row indexes),
  * faulted in up front so that the threads working on it later take no page
  * faults. Free with free().
