@@ -16,6 +16,7 @@
 #include <curl/curl.h>
 
 #include "bounds.h"
+#include "clock.h"
 #include "config.h"
 #include "log.h"
 #include "metrics.h"
@@ -64,15 +65,6 @@ ado_result_name(enum ado_result r)
 	return "canceled";
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void PRINTF_LIKE(2, 3) set_err(struct ado *a, const char *fmt, ...)
 {
 	va_list ap;
@@ -99,7 +91,8 @@ ado_new(void)
 		return NULL;
 	}
 	strbuf_init(&a->body, ADO_MAX_RESPONSE_BYTES);
-	a->rng = (uint64_t)now_ms() ^ ((uint64_t)getpid() << 20) ^ 0x9e3779b9u;
+	a->rng =
+	    (uint64_t)clock_ms() ^ ((uint64_t)getpid() << 20) ^ 0x9e3779b9u;
 	return a;
 }
 
@@ -464,7 +457,7 @@ request(struct ado *a, const struct req *r)
 			break;
 		}
 		/* a failure worth another try, if the deadline allows */
-		if (now_ms() + wait > a->t.deadline_ms) {
+		if (clock_ms() + wait > a->t.deadline_ms) {
 			set_err(a,
 			    "%s %s: %s, giving up for now after %u "
 			    "attempt%s",

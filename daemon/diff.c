@@ -773,6 +773,7 @@ struct match_task {
 	_Alignas(64) struct diff *d; /* two run at once: no shared line */
 	size_t from, to;
 	struct csv_reader ro, rn;
+	struct csv_record orec, nrec; /* the rows probe() read */
 	uint64_t added, changed, unchanged;
 	uint64_t *colchg;
 	uint32_t *s_added;
@@ -814,17 +815,19 @@ raw_equal(const struct diff *d, const struct entry *o, const struct entry *n)
 }
 
 /*
- * The old entry whose key equals that of new entry e, or NO_ENTRY; sets
- * *differs when the rows differ in a compared column (counted per column).
+ * The old entry whose key (or record, unkeyed) equals that of new entry e,
+ * or NO_ENTRY. Equal raw rows settle it at once (*same set); otherwise the
+ * two rows are left read in t->orec and t->nrec for the caller. t->error
+ * is set when a row cannot be read again.
  */
 static uint32_t
-match_one(struct match_task *t, const struct entry *e, int *differs)
+probe(struct match_task *t, const struct entry *e, int *same)
 {
 	struct diff *d = t->d;
 	const struct side *o = &d->s[0], *n = &d->s[1];
-	struct csv_record orec, nrec;
 	int parsed = 0;
 
+	*same = 0;
 	for (size_t k = (size_t)e->hash & o->mask; o->slots[k];
 	     k = (k + 1) & o->mask) {
 		uint32_t j;
@@ -837,27 +840,38 @@ match_one(struct match_task *t, const struct entry *e, int *differs)
 		if (oe->hash != e->hash)
 			continue;
 		if (raw_equal(d, oe, e)) {
-			*differs = 0;
+			*same = 1;
 			return j;
 		}
-		if (!parsed) {
-			if (csv_record_at(
-				&t->rn, (size_t)entry_off(e), &nrec) != 1)
-				goto reread;
-			parsed = 1;
+		if ((!parsed &&
+			csv_record_at(&t->rn, (size_t)entry_off(e), &t->nrec) !=
+			    1) ||
+		    csv_record_at(&t->ro, (size_t)entry_off(oe), &t->orec) !=
+			1) {
+			t->error = 1;
+			return NO_ENTRY;
 		}
-		if (csv_record_at(&t->ro, (size_t)entry_off(oe), &orec) != 1)
-			goto reread;
-		if (!fields_equal(
-			orec.fields, o->kidx, nrec.fields, n->kidx, o->nk))
-			continue;
-		*differs = diff_rows(d, orec.fields, nrec.fields, t->colchg);
-		return j;
+		parsed = 1;
+		if (fields_equal(t->orec.fields, o->kidx, t->nrec.fields,
+			n->kidx, o->nk))
+			return j;
 	}
 	return NO_ENTRY;
-reread:
-	t->error = 1;
-	return NO_ENTRY;
+}
+
+/*
+ * The old entry matching new entry e, or NO_ENTRY; sets *differs when the
+ * rows differ in a compared column (counted per column).
+ */
+static uint32_t
+match_one(struct match_task *t, const struct entry *e, int *differs)
+{
+	int same;
+	uint32_t j = probe(t, e, &same);
+
+	*differs = j != NO_ENTRY && !same &&
+	    diff_rows(t->d, t->orec.fields, t->nrec.fields, t->colchg);
+	return j;
 }
 
 /*
@@ -947,46 +961,13 @@ match_unkeyed(void *arg)
 	struct diff *d = t->d;
 	const struct side *o = &d->s[0], *n = &d->s[1];
 	const size_t samples = d->opts->samples;
-	struct csv_record orec, nrec;
 
 	for (size_t i = t->from; i < t->to; i++) {
-		const struct entry *e = &n->ent[i];
-		uint32_t head = NO_ENTRY;
-		int parsed = 0;
-		for (size_t k = (size_t)e->hash & o->mask; o->slots[k];
-		     k = (k + 1) & o->mask) {
-			uint32_t j;
-			const struct entry *oe;
+		int same;
+		uint32_t head = probe(t, &n->ent[i], &same);
 
-			if (!slot_tag_eq(o->slots[k], e->hash))
-				continue;
-			j = slot_entry(o->slots[k]);
-			oe = &o->ent[j];
-			if (oe->hash != e->hash)
-				continue;
-			if (raw_equal(d, oe, e)) {
-				head = j;
-				break;
-			}
-			if (!parsed) {
-				if (csv_record_at(&t->rn, (size_t)entry_off(e),
-					&nrec) != 1) {
-					t->error = 1;
-					return;
-				}
-				parsed = 1;
-			}
-			if (csv_record_at(
-				&t->ro, (size_t)entry_off(oe), &orec) != 1) {
-				t->error = 1;
-				return;
-			}
-			if (fields_equal(orec.fields, o->kidx, nrec.fields,
-				n->kidx, o->nk)) {
-				head = j;
-				break;
-			}
-		}
+		if (t->error)
+			return;
 		if (head != NO_ENTRY && d->cursor[head] != NO_ENTRY) {
 			uint32_t c = d->cursor[head];
 

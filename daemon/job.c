@@ -23,6 +23,7 @@
 
 #include "ado.h"
 #include "bounds.h"
+#include "clock.h"
 #include "csv.h"
 #include "diff.h"
 #include "liveconf.h"
@@ -109,15 +110,6 @@ job_thread_done(void)
 	a = pthread_getspecific(ado_key);
 	pthread_setspecific(ado_key, NULL);
 	ado_free(a);
-}
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* DATADIFFD_JOB_STUB: milliseconds a stub job takes, or -1 when unset */
@@ -221,7 +213,7 @@ from_ado(struct jctx *c, enum ado_result r, const char *what)
 static enum job_result
 find_iteration(struct jctx *c)
 {
-	int64_t give_up = now_ms() + JOB_ITERATION_WAIT_MS;
+	int64_t give_up = clock_ms() + JOB_ITERATION_WAIT_MS;
 
 	for (;;) {
 		struct ado_iteration *its = NULL;
@@ -236,7 +228,7 @@ find_iteration(struct jctx *c)
 			if (strcmp(its[i].source, c->job->ev.source_commit) ==
 			    0)
 				seen = 1;
-		if (n && (seen || now_ms() >= give_up)) {
+		if (n && (seen || clock_ms() >= give_up)) {
 			c->it = its[n - 1];
 			if (!seen)
 				log_warnx(
@@ -248,7 +240,7 @@ find_iteration(struct jctx *c)
 			return JOB_DONE;
 		}
 		free(its);
-		if (now_ms() >= give_up) {
+		if (clock_ms() >= give_up) {
 			snprintf(c->reason, c->rlen,
 			    "the pull request has no iteration yet");
 			return JOB_RETRY;
@@ -753,7 +745,7 @@ run(const struct config *cfg, const struct job *job, const volatile int *cancel,
 	t.pat = cfg->pat;
 	t.api_version = cfg->api_version;
 	t.timeout_s = cfg->timeout_seconds;
-	t.deadline_ms = now_ms() + JOB_BUDGET_MS;
+	t.deadline_ms = clock_ms() + JOB_BUDGET_MS;
 	t.cancel = cancel;
 	ado_set_target(c.ado, &t);
 	res = pipeline(&c, dry_out);
@@ -801,7 +793,7 @@ job_gave_up(void *ctx, const struct job *job, const char *reason)
 		t.pat = cfg->pat;
 		t.api_version = cfg->api_version;
 		t.timeout_s = cfg->timeout_seconds;
-		t.deadline_ms = now_ms() + 30000;
+		t.deadline_ms = clock_ms() + 30000;
 		t.cancel = &never;
 		ado_set_target(a, &t);
 		snprintf(desc, sizeof(desc),

@@ -29,6 +29,7 @@
 #include <xxhash.h>
 
 #include "bounds.h"
+#include "clock.h"
 #include "log.h"
 #include "metrics.h"
 #include "strbuf.h"
@@ -104,15 +105,6 @@ job_result_name(enum job_result r)
 		break;
 	}
 	return "canceled";
-}
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* ---- the two maps: small chained hashes keyed by job key ---- */
@@ -658,8 +650,8 @@ quarantine(struct queue *q, int dq, const char *name)
 	char dst[NAME_MAX + 64];
 	int df = dir_open(q->dir_failed);
 
-	snprintf(
-	    dst, sizeof(dst), "%s.unreadable-%lld", name, (long long)now_ms());
+	snprintf(dst, sizeof(dst), "%s.unreadable-%lld", name,
+	    (long long)clock_ms());
 	if (df != -1 && renameat(dq, name, df, dst) == 0)
 		log_warnx(
 		    "queue: unreadable spool file '%s' moved to failed/%s",
@@ -798,7 +790,7 @@ queue_open(struct queue **qp, const struct queue_options *opts, char *err,
 	q->jobs = xcalloc(q->jobs_buckets, sizeof(*q->jobs));
 	q->done = xcalloc(q->done_buckets, sizeof(*q->done));
 	q->writable = 1;
-	q->rng = (uint64_t)now_ms() * 2654435761u ^ (uint64_t)getpid() ^ 1;
+	q->rng = (uint64_t)clock_ms() * 2654435761u ^ (uint64_t)getpid() ^ 1;
 	q->dir_queue = dir_path(opts->state_dir, "queue", err, errlen);
 	if (q->dir_queue)
 		q->dir_done = dir_path(opts->state_dir, "done", err, errlen);
@@ -877,7 +869,7 @@ queue_submit(struct queue *q, const struct pr_event *ev, const char *org_url,
 	snprintf(j.key, sizeof(j.key), "%s", key);
 	snprintf(j.org_url, sizeof(j.org_url), "%s", org_url);
 	j.ev = *ev;
-	j.enqueued_ms = now_ms();
+	j.enqueued_ms = clock_ms();
 
 	pthread_mutex_lock(&e->wlock);
 	pthread_mutex_lock(&q->lock);
@@ -985,7 +977,7 @@ finish(struct queue *q, struct qentry *e, const struct job *ran,
 {
 	char name[QUEUE_KEY_MAX + 16], rerun[QUEUE_KEY_MAX + 16];
 	struct job next = *ran;
-	int64_t not_before = now_ms();
+	int64_t not_before = clock_ms();
 	int requeue = 0, gave_up = 0, free_it = 0;
 	char why[512];
 
@@ -1012,7 +1004,7 @@ finish(struct queue *q, struct qentry *e, const struct job *ran,
 		char failed[QUEUE_KEY_MAX + 32];
 
 		snprintf(failed, sizeof(failed), "%s-%lld.json", e->key,
-		    (long long)now_ms());
+		    (long long)clock_ms());
 		next.attempts = ran->attempts + 1;
 		if (job_write(q->dir_failed, failed, &next, 0, why) == -1)
 			log_warn("queue: job %s: cannot write failed/%s",
@@ -1093,7 +1085,7 @@ worker(void *arg)
 	pthread_mutex_lock(&q->lock);
 	while (!q->stopping) {
 		int64_t wait_ms, t0;
-		struct qentry *e = pick(q, now_ms(), &wait_ms);
+		struct qentry *e = pick(q, clock_ms(), &wait_ms);
 		struct job job;
 		char reason[512] = "";
 		enum job_result res;
@@ -1121,10 +1113,10 @@ worker(void *arg)
 
 		log_info("queue: job %s: pull request %lu started (attempt %u)",
 		    job.key, job.ev.pr_id, job.attempts + 1);
-		t0 = now_ms();
+		t0 = clock_ms();
 		res = q->opts.run(
 		    q->opts.ctx, &job, &q->cancel, reason, sizeof(reason));
-		t0 = now_ms() - t0;
+		t0 = clock_ms() - t0;
 		metrics_job(res, t0);
 		log_info("queue: job %s: pull request %lu %s in %lld ms%s%s",
 		    job.key, job.ev.pr_id, job_result_name(res), (long long)t0,
