@@ -47,8 +47,8 @@
 
 /* ---- queue ---- */
 #define QUEUE_MAX_WORKERS       64
-#define QUEUE_MAX_JOBS          1000000
-#define QUEUE_DEFAULT_JOBS      10000 /* max_jobs: waiting jobs on the spool */
+#define QUEUE_MAX_JOBS          100000 /* about 3 KB of memory each */
+#define QUEUE_DEFAULT_JOBS      10000  /* max_jobs: waiting jobs on the spool */
 #define QUEUE_DEFAULT_STATE_DIR "/var/lib/datadiffd"
 #define QUEUE_MAX_JOB_BYTES     (64 * 1024) /* one spooled job file */
 #define QUEUE_RETRY_BASE_MS     5000        /* first retry of a failed job */

@@ -132,8 +132,8 @@ stub_ms(void)
 static enum job_result
 stub_run(const struct job *job, const volatile int *cancel, long ms)
 {
-	for (long waited = 0; waited < ms; waited += 10) {
-		struct timespec ts = {0, 10 * 1000000L};
+	for (long left = ms; left > 0; left -= 10) {
+		struct timespec ts = {0, (left < 10 ? left : 10) * 1000000L};
 
 		if (*cancel)
 			return JOB_CANCELED;

@@ -50,8 +50,7 @@ struct qentry {
 	unsigned pins; /* submitters between their two critical sections */
 	struct job job;
 	int64_t not_before_ms;
-	int rerun; /* a newer event waits in KEY.rerun */
-	struct job rerun_job;
+	struct job *rerun; /* a newer event waiting in KEY.rerun, or NULL */
 	TAILQ_ENTRY(qentry) link; /* waiting list, while Q_WAITING */
 };
 
@@ -605,6 +604,7 @@ static void
 entry_free(struct qentry *e)
 {
 	pthread_mutex_destroy(&e->wlock);
+	free(e->rerun);
 	free(e);
 }
 
@@ -821,8 +821,8 @@ same_pair_as_latest(struct queue *q, const struct qentry *e, const char *key,
 	const struct qdone *d;
 
 	if (e && e->rerun) {
-		src = e->rerun_job.ev.source_commit;
-		tgt = e->rerun_job.ev.target_commit;
+		src = e->rerun->ev.source_commit;
+		tgt = e->rerun->ev.target_commit;
 	} else if (e && e->state != Q_IDLE) {
 		src = e->job.ev.source_commit;
 		tgt = e->job.ev.target_commit;
@@ -884,8 +884,10 @@ queue_submit(struct queue *q, const struct pr_event *ev, const char *org_url,
 	e->pins--;
 	q->writable = ok;
 	if (ok && state == Q_RUNNING) {
-		e->rerun = 1;
-		e->rerun_job = j;
+		/* only PRs that run get this second copy of a job */
+		if (!e->rerun)
+			e->rerun = xmalloc(sizeof(*e->rerun));
+		*e->rerun = j;
 	} else if (ok) {
 		e->job = j;
 		entry_wait(q, e, j.enqueued_ms);
@@ -1017,7 +1019,7 @@ finish(struct queue *q, struct qentry *e, const struct job *ran,
 		    dir_sync(q->dir_queue) == -1)
 			log_warn("queue: job %s: cannot promote '%s'", e->key,
 			    rerun);
-		next = e->rerun_job;
+		next = *e->rerun;
 		requeue = 1;
 	} else if (res == JOB_RETRY) {
 		next.attempts = ran->attempts + 1;
@@ -1036,7 +1038,8 @@ finish(struct queue *q, struct qentry *e, const struct job *ran,
 			    "queue: job %s: cannot remove '%s'", e->key, name);
 	}
 	pthread_mutex_lock(&q->lock);
-	e->rerun = 0;
+	free(e->rerun);
+	e->rerun = NULL;
 	q->running--;
 	switch (res) {
 	case JOB_DONE:
