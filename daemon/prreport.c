@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bounds.h"
+#include "event.h"
 #include "report.h"
 #include "xmalloc.h"
 #include "banned.h"
@@ -323,30 +324,37 @@ prreport_render(struct strbuf *sb, const struct prreport *pr, size_t max_bytes)
 {
 	static const enum report_detail levels[] = {
 	    REPORT_DETAIL_FULL, REPORT_DETAIL_COLUMNS, REPORT_DETAIL_SUMMARY};
-	struct strbuf head, foot, sec;
+	struct strbuf head, foot, sec, hint;
 	size_t max_rows = pr->nfiles, used, left_out = 0, cut = 0;
 	size_t start = sb->len;
 	int ret = -1;
 
 	strbuf_init(&head, max_bytes + 1);
 	strbuf_init(&foot, 4096);
+	strbuf_init(&hint, 512);
 	strbuf_init(&sec, max_bytes + 1);
 	strbuf_addstr(&foot, "---\n_");
 	md(&foot, pr->footer ? pr->footer : "datadiffd", 200);
 	strbuf_addstr(&foot, "_\n");
+	/* how to see everything: the commit is hex, the path a placeholder */
+	if (pr->nfiles && pr->base_commit && event_is_sha1(pr->base_commit))
+		strbuf_addf(&hint,
+		    "Every row of a file, in a checkout of the pull request: "
+		    "`datadiff <(git show %.7s:PATH) PATH`\n\n",
+		    pr->base_commit);
 
 	/* the summary must fit with room for a note: fewer rows if need be */
 	for (;;) {
 		strbuf_reset(&head);
 		summary(&head, pr, max_rows);
 		if (!head.overflow &&
-		    head.len + foot.len + NOTE_RESERVE <= max_bytes)
+		    head.len + foot.len + hint.len + NOTE_RESERVE <= max_bytes)
 			break;
 		if (max_rows == 0)
 			goto out;
 		max_rows = max_rows > 20 ? max_rows / 2 : max_rows - 1;
 	}
-	used = head.len + foot.len + NOTE_RESERVE;
+	used = head.len + foot.len + hint.len + NOTE_RESERVE;
 	strbuf_add(sb, head.buf, head.len);
 
 	for (size_t i = 0; i < pr->nfiles; i++) {
@@ -391,11 +399,13 @@ prreport_render(struct strbuf *sb, const struct prreport *pr, size_t max_bytes)
 		strbuf_addstr(sb,
 		    "> ✂️ The summary table lists only the first "
 		    "files; the totals count them all.\n\n");
+	strbuf_add(sb, hint.buf, hint.len);
 	strbuf_add(sb, foot.buf, foot.len);
 	ret = sb->overflow || sb->len - start > max_bytes ? -1 : 0;
 out:
 	strbuf_release(&head);
 	strbuf_release(&foot);
+	strbuf_release(&hint);
 	strbuf_release(&sec);
 	return ret;
 }

@@ -98,6 +98,8 @@ test_summary(void **state)
 	    strstr(sb.buf, "**Not diffed**"));
 	assert_non_null(strstr(sb.buf, "New file: **2** rows"));
 	assert_null(strstr(sb.buf, "Shortened"));
+	assert_non_null(
+	    strstr(sb.buf, "`datadiff <(git show aaaaaaa:PATH) PATH`"));
 	assert_non_null(strstr(sb.buf, "---\n_datadiffd test_\n"));
 	strbuf_release(&sb);
 	diff_result_free(edit);
