@@ -887,7 +887,7 @@ print_daemon_table() {
 			printf '%-7s %9s %9s %7s %7s %7s %7s %8s %8s %7s\n' "${f[@]}"
 		done
 		echo "  spooled: jobs on the spool after the run (done/ + queue/);" \
-		    "jobs run: stub jobs finished (a 1 ms stub job sleeps 10 ms)"
+		    "jobs run: stub jobs (1 ms each) finished"
 		echo "  p99 is sensitive to mass file deletions in the minutes" \
 		    "before (ext4 inode allocation): see bench_daemon"
 		if [ -n "${DMN[tmpfs]:-}" ]; then
