@@ -12,9 +12,9 @@ set -u
 
 PROG=register-hook
 API_VERSION=7.1
-NL='
-'
-CR=$(printf '\r')
+# shellcheck disable=SC2034 # PROG is read by hook-common.sh
+# shellcheck source=scripts/hook-common.sh
+. "$(dirname "$0")/hook-common.sh"
 
 usage() {
 	cat <<'EOF'
@@ -57,21 +57,6 @@ Exit status: 0 done, 1 failed, 2 bad usage.
 EOF
 }
 
-die() {
-	printf '%s: %s\n' "$PROG" "$*" >&2
-	exit 1
-}
-
-warn() {
-	printf '%s: warning: %s\n' "$PROG" "$*" >&2
-}
-
-# lower STRING: ASCII lowercase
-lower() {
-	printf '%s' "$1" | tr 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' \
-		'abcdefghijklmnopqrstuvwxyz'
-}
-
 # is_guid STRING
 is_guid() {
 	case $1 in
@@ -82,30 +67,6 @@ is_guid() {
 	*[!0-9a-fA-F-]*) return 1 ;;
 	esac
 	return 0
-}
-
-# url_host URL: print the host of an http(s) URL ("[::1]" for IPv6);
-# fails for user info in the URL or an empty host
-url_host() {
-	_rest=${1#*://}
-	_authority=${_rest%%[/?#]*}
-	case $_authority in
-	'' | *@*) return 1 ;;
-	\[*\]*) _host=${_authority%%\]*}\] ;;
-	*) _host=${_authority%%:*} ;;
-	esac
-	[ -n "$_host" ] || return 1
-	printf '%s\n' "$_host"
-}
-
-# is_loopback HOST: localhost, 127.x.y.z or [::1]
-is_loopback() {
-	case $(lower "$1") in
-	localhost | \[::1\]) return 0 ;;
-	127.*[!0-9.]*) return 1 ;;
-	127.*) return 0 ;;
-	esac
-	return 1
 }
 
 # check_url WHAT URL ALLOW_HTTP: an absolute http(s) URL; plain http only
@@ -122,36 +83,6 @@ check_url() {
 	if [ "$_scheme" = http ] && ! is_loopback "$_h" && [ "$3" != 1 ]; then
 		die "refusing the plain http $1 '$2': use https (plain http is for loopback tests only)"
 	fi
-}
-
-# clean_secret WHAT: $secret without trailing CR/LF; it must be non-empty,
-# without control characters
-clean_secret() {
-	while :; do
-		case $secret in
-		*"$NL") secret=${secret%"$NL"} ;;
-		*"$CR") secret=${secret%"$CR"} ;;
-		*) break ;;
-		esac
-	done
-	[ -n "$secret" ] || die "the $1 is empty"
-	case $secret in
-	*[[:cntrl:]]*) die "the $1 holds control characters" ;;
-	esac
-}
-
-# load_secret WHAT FILE: the file's content into $secret
-load_secret() {
-	if [ ! -f "$2" ] || [ ! -r "$2" ]; then
-		die "cannot read the $1 file '$2'"
-	fi
-	secret=$(cat -- "$2") || die "cannot read the $1 file '$2'"
-	clean_secret "$1 in '$2'"
-}
-
-# conf_quote: stdin as the inside of a double-quoted curl config value
-conf_quote() {
-	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g'
 }
 
 # ado_curl CURL_ARGS...: curl with the PAT, read from a config on fd 3

@@ -8,10 +8,10 @@
 # here-document); HOOK_PASSWORD, when used, is unset before curl runs.
 set -u
 
+# shellcheck disable=SC2034 # read by hook-common.sh
 PROG=send-hook
-NL='
-'
-CR=$(printf '\r')
+# shellcheck source=scripts/hook-common.sh
+. "$(dirname "$0")/hook-common.sh"
 
 usage() {
 	cat <<'EOF'
@@ -35,65 +35,6 @@ would otherwise cross the network in clear).
 Exit status: 0 for a 2xx answer, 1 for any other answer or failure,
 2 for bad usage.
 EOF
-}
-
-die() {
-	printf '%s: %s\n' "$PROG" "$*" >&2
-	exit 1
-}
-
-lower() {
-	printf '%s' "$1" | tr 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' \
-		'abcdefghijklmnopqrstuvwxyz'
-}
-
-# url_host URL: print the host of an http(s) URL ("[::1]" for IPv6);
-# fails for user info in the URL or an empty host
-url_host() {
-	_rest=${1#*://}
-	_authority=${_rest%%[/?#]*}
-	case $_authority in
-	'' | *@*) return 1 ;;
-	\[*\]*) _host=${_authority%%\]*}\] ;;
-	*) _host=${_authority%%:*} ;;
-	esac
-	[ -n "$_host" ] || return 1
-	printf '%s\n' "$_host"
-}
-
-# is_loopback HOST: localhost, 127.x.y.z or [::1]
-is_loopback() {
-	case $(lower "$1") in
-	localhost | \[::1\]) return 0 ;;
-	127.*[!0-9.]*) return 1 ;;
-	127.*) return 0 ;;
-	esac
-	return 1
-}
-
-# clean_secret WHAT: $secret without trailing CR/LF; it must be non-empty,
-# without control characters
-clean_secret() {
-	while :; do
-		case $secret in
-		*"$NL") secret=${secret%"$NL"} ;;
-		*"$CR") secret=${secret%"$CR"} ;;
-		*) break ;;
-		esac
-	done
-	[ -n "$secret" ] || die "the $1 is empty"
-	case $secret in
-	*[[:cntrl:]]*) die "the $1 holds control characters" ;;
-	esac
-}
-
-# load_secret FILE: the file's content into $secret
-load_secret() {
-	if [ ! -f "$1" ] || [ ! -r "$1" ]; then
-		die "cannot read the password file '$1'"
-	fi
-	secret=$(cat -- "$1") || die "cannot read the password file '$1'"
-	clean_secret "password in '$1'"
 }
 
 # ---- main ----
@@ -151,12 +92,12 @@ fi
 command -v curl >/dev/null 2>&1 || die "curl is required"
 
 if [ -n "$password_file" ]; then
-	load_secret "$password_file"
+	load_secret password "$password_file"
 elif [ -n "${HOOK_PASSWORD:-}" ]; then
 	secret=$HOOK_PASSWORD
 	clean_secret "password in HOOK_PASSWORD"
 else
-	load_secret "${HOOK_PASSWORD_FILE:-/etc/datadiffd/hook-password}"
+	load_secret password "${HOOK_PASSWORD_FILE:-/etc/datadiffd/hook-password}"
 fi
 auth_conf=$(printf '%s:%s' "$user" "$secret" |
 	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g')

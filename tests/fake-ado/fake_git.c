@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fake_file.h"
 #include "log.h"
 #include "xmalloc.h"
 #include "banned.h"
@@ -181,37 +182,6 @@ fake_git_path(char *buf, size_t size, const char *fmt, ...)
  * Read a whole fixture file into out. Returns 0, or -1 with errno set
  * (EFBIG when it is over FAKE_GIT_MAX_FIXTURE).
  */
-static int
-fake_git_read_file(const char *path, struct strbuf *out)
-{
-	char chunk[65536];
-	int fd, ret = -1, saved;
-	ssize_t n;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto out;
-		if (n == 0)
-			break;
-		if (strbuf_add(out, chunk, (size_t)n) == -1) {
-			errno = EFBIG;
-			goto out;
-		}
-	}
-	ret = 0;
-out:
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return ret;
-}
-
 /*
  * Parse fixture file name of the pull request: a JSON array (want_array)
  * or object. Returns the document; or NULL with errno ENOENT when the file
@@ -232,7 +202,7 @@ fake_git_fixture(struct fake_git_call *c, const char *name, int want_array,
 		errno = ENAMETOOLONG;
 		goto fail;
 	}
-	if (fake_git_read_file(path, &text) == -1) {
+	if (fake_file_read(path, &text) == -1) {
 		if (errno == ENOENT)
 			goto out;
 		goto fail;

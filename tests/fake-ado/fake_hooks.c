@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fake_file.h"
 #include "log.h"
 #include "xmalloc.h"
 #include "banned.h"
@@ -309,37 +310,6 @@ fake_hooks_free(struct fake_hooks *h)
  * Read a whole file into out. Returns 0, or -1 with errno set (EFBIG when
  * it is over the ceiling of out).
  */
-static int
-fake_hooks_read_file(const char *path, struct strbuf *out)
-{
-	char chunk[65536];
-	int fd, ret = -1, saved;
-	ssize_t n;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto out;
-		if (n == 0)
-			break;
-		if (strbuf_add(out, chunk, (size_t)n) == -1) {
-			errno = EFBIG;
-			goto out;
-		}
-	}
-	ret = 0;
-out:
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return ret;
-}
-
 /*
  * The projects of DIR/projects.json (an empty array when there is no such
  * file), or NULL after a 500 answer naming the broken fixture.
@@ -359,7 +329,7 @@ fake_hooks_projects(const struct fake_hooks *h, struct fake_reply *reply)
 		errno = ENAMETOOLONG;
 		goto fail;
 	}
-	if (fake_hooks_read_file(path, &text) == -1) {
+	if (fake_file_read(path, &text) == -1) {
 		if (errno == ENOENT) {
 			doc = cJSON_CreateArray();
 			goto out;
