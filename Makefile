@@ -63,7 +63,7 @@ LIBS	= $(PKG_LIBS) -lm
 # The pure core links without libmicrohttpd, libcurl or libsystemd.
 CORE	= strbuf xmalloc value csv diff report event config adoparse prreport
 # Everything else of the daemon (main.c and datadiff.c hold main()).
-DAEMON	= clock log parallel mapfile queue liveconf metrics ingress job ado
+DAEMON	= clock seed log parallel mapfile queue liveconf metrics ingress job ado
 LIB_OBJS = $(addprefix $(BUILD)/obj/,$(addsuffix .o,$(CORE) $(DAEMON)))
 
 UNIT_TESTS = test_strbuf test_csv test_value test_diff test_report test_event test_config test_queue test_adoparse test_prreport

@@ -20,11 +20,12 @@
 #define CSV_MAX_ROWS 2000000000u /* data records per file */
 
 /* ---- diff engine ---- */
-#define DIFF_DEFAULT_SAMPLES    5     /* sample rows per category */
-#define DIFF_MAX_SAMPLES        1000  /* -s / samples upper bound */
-#define DIFF_MAX_KEY_COLUMNS    16    /* columns in a composite key */
-#define DIFF_MAX_SAMPLE_VALUE   65536 /* bytes kept of one sampled value */
-#define DIFF_MAX_IGNORE_COLUMNS 256   /* --ignore / ignore = entries */
+#define DIFF_DEFAULT_SAMPLES    5        /* sample rows per category */
+#define DIFF_MAX_SAMPLES        1000     /* -s / samples upper bound */
+#define DIFF_MAX_KEY_COLUMNS    16       /* columns in a composite key */
+#define DIFF_MAX_SAMPLE_VALUE   65536    /* bytes kept of one sampled value */
+#define DIFF_MAX_IGNORE_COLUMNS 256      /* --ignore / ignore = entries */
+#define DIFF_DEFAULT_MAX_ROWS   10000000 /* max_rows: records per file */
 
 /* ---- report rendering ---- */
 #define REPORT_MAX_BYTES       (256u * 1024 * 1024) /* one rendered CLI report */

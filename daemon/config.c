@@ -121,6 +121,8 @@ static const struct cfg_key keys[] = {
     {SEC_DIFF, "exclude", T_GLOBS, C(exclude), C(nexclude), 0, 0, NULL, 1},
     {SEC_DIFF, "max_file_bytes", T_SIZE, C(max_file_bytes), NOCNT, 1024,
 	JOB_MAX_FILE_BYTES, "1G", 0},
+    {SEC_DIFF, "max_rows", T_UINT, C(max_rows), NOCNT, 1, CSV_MAX_ROWS,
+	BOUNDS_STR(DIFF_DEFAULT_MAX_ROWS), 0},
     {SEC_DIFF, "samples", T_SIZE, C(samples), NOCNT, 0, REPORT_MAX_SAMPLES, "5",
 	0},
     {SEC_DIFF, "skip_drafts", T_BOOL, C(skip_drafts), NOCNT, 0, 1, "no", 0},

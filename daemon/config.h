@@ -102,6 +102,7 @@ struct config {
 	char **exclude;
 	size_t nexclude;
 	size_t max_file_bytes;
+	unsigned max_rows;
 	size_t samples;
 	int skip_drafts;
 	unsigned fail_on;

@@ -56,6 +56,12 @@ struct csv_reader {
 char csv_delimiter_for_path(const char *path);
 
 /*
+ * Line breaks in buf[0..len): one more than this is an upper bound on the
+ * records there, whatever the quoting.
+ */
+size_t csv_count_lines(const char *buf, size_t len);
+
+/*
  * Start reading buf[0..len). The buffer must outlive the reader. Returns 0,
  * or -1 when the buffer holds a NUL byte (binary; err/err_line are set).
  */

@@ -20,6 +20,7 @@
 #include "mapfile.h"
 #include "parallel.h"
 #include "report.h"
+#include "seed.h"
 #include "strbuf.h"
 #include "xmalloc.h"
 #include "banned.h"
@@ -281,6 +282,7 @@ main(int argc, char **argv)
 	opts.ignore = ignore;
 	opts.nignore = nignore;
 	opts.parallel = parallel_run;
+	opts.hash_seed = seed_random();
 
 	res = diff_run(&tables[0], &tables[1], &opts, &derr);
 	if (!res) {

@@ -17,6 +17,7 @@
 #include "diff.h"
 
 #include <stdarg.h>
+#include <inttypes.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,13 +39,15 @@
 #define MAX_OFF       (UINT64_C(1) << OFF_BITS)
 #define DUP_FLAG      (UINT64_C(1) << 63)
 #define NO_ENTRY      UINT32_MAX
-#define HASH_SEED     UINT64_C(0x64617461646966) /* "datadif" */
 #define PREFETCH_DIST 16 /* rows between a row's scan and its insertion */
 
 struct entry {
 	uint64_t hash; /* key hash (or record hash when unkeyed) */
 	uint64_t pos;  /* DUP_FLAG | offset << LEN_BITS | length */
 };
+
+/* why a side's scan stopped */
+enum { SIDE_MALFORMED = 1, SIDE_TOO_LARGE = 2 };
 
 /*
  * The two sides are scanned by two threads at once: each side's state
@@ -68,6 +71,8 @@ struct side {
 	int strict;      /* auto key: a duplicate or null key fails it */
 	int build_table; /* index this side for lookups */
 	size_t samples;
+	uint64_t seed;     /* of the row hashes, the same for both sides */
+	uint64_t max_rows; /* more records than this fail the diff */
 
 	enum value_type *types;
 	struct entry *ent;
@@ -82,7 +87,7 @@ struct side {
 	struct diff_key_row *sdup, *snull;
 	size_t nsdup, nsnull;
 	int failed; /* strict and a duplicate or null key was found */
-	int error;
+	int error;  /* SIDE_MALFORMED, SIDE_TOO_LARGE or 0 */
 	unsigned long err_line;
 	char err[CSV_ERR_LEN];
 	atomic_int *stop; /* the other side failed: stop early */
@@ -131,6 +136,7 @@ static int PRINTF_LIKE(4, 5) diff_fail(
 
 	err->side = side;
 	err->line = line;
+	err->too_large = 0;
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
@@ -156,9 +162,10 @@ entry_len(const struct entry *e)
 }
 
 static uint64_t
-hash_fields(const struct csv_field *f, const size_t *idx, size_t n)
+hash_fields(
+    const struct csv_field *f, const size_t *idx, size_t n, uint64_t seed)
 {
-	uint64_t h = HASH_SEED;
+	uint64_t h = seed;
 
 	for (size_t i = 0; i < n; i++)
 		h = XXH3_64bits_withSeed(f[idx[i]].ptr, f[idx[i]].len, h);
@@ -241,28 +248,19 @@ pow2_at_least(size_t n)
 	return p;
 }
 
-/* a first guess at the number of rows, from the start of the body */
+/*
+ * Room for every row there can be: the line breaks of the body bound the
+ * records from above, whatever the first lines look like, so a file cannot
+ * make us reserve memory its rows will never use.
+ */
 static size_t
 estimate_rows(const struct side *s)
 {
-	const char *p = s->in->buf + s->body;
-	size_t avail = s->in->len - s->body;
-	size_t probe = avail < (1u << 20) ? avail : (1u << 20);
-	size_t lines = 0;
-	const char *q = p, *end = p + probe;
+	uint64_t n =
+	    csv_count_lines(s->in->buf + s->body, s->in->len - s->body);
 
-	while (q < end) {
-		q = memchr(q, '\n', (size_t)(end - q));
-		if (!q)
-			break;
-		lines++;
-		q++;
-	}
-	if (lines == 0)
-		return 64;
-	return (size_t)((double)avail / ((double)probe / (double)lines) *
-		   1.05) +
-	    16;
+	n++; /* a last record without a line break */
+	return n > s->max_rows + 1 ? (size_t)s->max_rows + 1 : (size_t)n;
 }
 
 /* grow a huge array of n items of size bytes to m items */
@@ -442,8 +440,6 @@ side_scan(void *arg)
 	s->rd.pos = s->body;
 	s->rd.line = s->body_line;
 	est = estimate_rows(s);
-	if (est > CSV_MAX_ROWS)
-		est = CSV_MAX_ROWS;
 	side_alloc_entries(s, est);
 	if (s->build_table)
 		side_rehash(s, pow2_at_least(est + est / 2));
@@ -453,15 +449,16 @@ side_scan(void *arg)
 		if ((s->rows & 1023) == 0 &&
 		    atomic_load_explicit(s->stop, memory_order_relaxed))
 			return;
-		if (++s->rows > CSV_MAX_ROWS) {
-			s->error = 1;
+		if (++s->rows > s->max_rows) {
+			s->error = SIDE_TOO_LARGE;
 			s->err_line = rec.line;
-			snprintf(s->err, sizeof(s->err), "more than %u rows",
-			    CSV_MAX_ROWS);
+			snprintf(s->err, sizeof(s->err),
+			    "more than %" PRIu64 " rows (the limit)",
+			    s->max_rows);
 			return;
 		}
 		if (rec.off >= MAX_OFF) {
-			s->error = 1;
+			s->error = SIDE_TOO_LARGE;
 			s->err_line = rec.line;
 			snprintf(s->err, sizeof(s->err), "file too large");
 			return;
@@ -484,7 +481,7 @@ side_scan(void *arg)
 			}
 			continue;
 		}
-		h = hash_fields(rec.fields, s->kidx, s->nk);
+		h = hash_fields(rec.fields, s->kidx, s->nk, s->seed);
 		if (s->nent == s->aent)
 			side_alloc_entries(s, s->aent + s->aent / 2);
 		s->ent[s->nent].hash = h;
@@ -502,7 +499,7 @@ side_scan(void *arg)
 		}
 	}
 	if (r == -1) {
-		s->error = 1;
+		s->error = SIDE_MALFORMED;
 		s->err_line = s->rd.err_line;
 		snprintf(s->err, sizeof(s->err), "%s", s->rd.err);
 		return;
@@ -733,6 +730,11 @@ diff_plan_sides(struct diff *d, const struct key_choice *kc)
 		s->strict = kc->strict;
 		s->build_table = s->keyed || w == 0;
 		s->samples = d->opts->samples;
+		s->seed = d->opts->hash_seed;
+		s->max_rows =
+		    d->opts->max_rows && d->opts->max_rows < CSV_MAX_ROWS ?
+		    d->opts->max_rows :
+		    CSV_MAX_ROWS;
 		s->stop = &d->stop;
 		if (!s->has_header)
 			continue;
@@ -1281,6 +1283,7 @@ diff_run(const struct diff_table *old, const struct diff_table *new,
 			if (d.s[w].error) {
 				diff_fail(
 				    err, w, d.s[w].err_line, "%s", d.s[w].err);
+				err->too_large = d.s[w].error == SIDE_TOO_LARGE;
 				goto fail;
 			}
 		if (!d.s[0].failed && !d.s[1].failed)

@@ -51,6 +51,8 @@ struct diff_options {
 	size_t nignore;
 	double tolerance; /* numbers equal when |a - b| <= tolerance; 0 exact */
 	size_t samples;   /* sample rows per category */
+	uint64_t max_rows;  /* records per file; 0 for CSV_MAX_ROWS */
+	uint64_t hash_seed; /* any value: the result does not depend on it */
 	diff_parallel_fn *parallel; /* NULL: one task after another */
 	void *parallel_ctx;
 };
@@ -61,6 +63,7 @@ void diff_options_init(struct diff_options *opts);
 struct diff_error {
 	int side;           /* 0 old, 1 new, -1 neither */
 	unsigned long line; /* 0 when no line applies */
+	int too_large;      /* a limit was hit: the file is not malformed */
 	char msg[192];
 };
 

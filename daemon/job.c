@@ -32,6 +32,7 @@
 #include "metrics.h"
 #include "parallel.h"
 #include "prreport.h"
+#include "seed.h"
 #include "strbuf.h"
 #include "xmalloc.h"
 #include "banned.h"
@@ -377,6 +378,8 @@ rule_options(const struct jctx *c, const struct jfile *f,
 
 	diff_options_init(o);
 	o->samples = c->cfg->samples;
+	o->max_rows = c->cfg->max_rows;
+	o->hash_seed = seed_random();
 	o->parallel = parallel_run;
 	*delim = csv_delimiter_for_path(f->path);
 	if (!r)
@@ -488,7 +491,7 @@ diff_file(struct jctx *c, size_t i)
 		else
 			snprintf(f->skipped, sizeof(f->skipped), "%s%s",
 			    derr.msg, side);
-		f->malformed = derr.side == 1;
+		f->malformed = derr.side == 1 && !derr.too_large;
 	} else {
 		metrics_rows(f->res->old.rows + f->res->new.rows);
 	}

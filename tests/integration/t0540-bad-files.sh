@@ -11,6 +11,10 @@ printf 'id,v\n1,a\n' >"$B/data/bad.csv"
 printf 'id,v\n1,a\n2,"open\n3,c\n' >"$H/data/bad.csv"
 printf 'id,v\n1,a\n' >"$B/data/big.csv"
 { printf 'id,v\n'; i=0; while [ $i -lt 400 ]; do printf '%d,xxxxxxxx\n' $i; i=$((i + 1)); done; } >"$H/data/big.csv"
+# more rows than max_rows: listed, but not malformed (it sorts first, so
+# the failed status would name it if it were)
+printf 'id,v\n1,a\n' >"$B/data/a-rows.csv"
+seq 30 | sed 's/$/,a/' | sed '1i id,v' >"$H/data/a-rows.csv"
 printf 'id,v\n1,a\n' >"$B/data/bin.csv"
 printf 'id,v\n1,a\0\n' >"$H/data/bin.csv"
 printf 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n' >"$H/data/lfs.csv"
@@ -22,7 +26,7 @@ BASE=$(sha 40)
 HEAD=$(sha 41)
 
 ado_start || exit 1
-dd_config '[diff]' 'max_file_bytes = 2K' 'fail_on = malformed'
+dd_config '[diff]' 'max_file_bytes = 2K' 'max_rows = 20' 'fail_on = malformed'
 fx_push "$T/ado" "$REPO" 1 1 "$B" "$H" "$HEAD" "$BASE" "$BASE"
 dd_start || exit 1
 ado_event "$T/e.json" created "$HEAD" "$BASE"
@@ -34,6 +38,8 @@ check "malformed: listed with its line" grep -qF \
 	'data/bad.csv: line 3 \(new version\): unterminated quoted field' "$T/r.md"
 check "too large: listed with the limit" grep -qF \
 	'data/big.csv: larger than max\_file\_bytes \(2048 bytes\)' "$T/r.md"
+check "too many rows: listed with the limit" grep -qF \
+	'data/a-rows.csv: line 22 \(new version\): more than 20 rows \(the limit\)' "$T/r.md"
 check "binary: listed" grep -qF 'data/bin.csv: line 2 \(new version\): binary data' "$T/r.md"
 check "LFS pointer: listed" grep -qF 'data/lfs.csv *(new file)*: a Git LFS pointer' "$T/r.md"
 check "the non-data file is not in the report" test "$(grep -c app.py "$T/r.md")" -eq 0

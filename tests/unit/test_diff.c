@@ -61,6 +61,13 @@ must_diff(const char *a, const char *b, const struct diff_options *o)
 	return res;
 }
 
+static void
+res_free_or_fail(struct diff_result *res)
+{
+	assert_non_null(res);
+	diff_result_free(res);
+}
+
 static uint64_t
 colchg(const struct diff_result *res, const char *name)
 {
@@ -402,6 +409,17 @@ test_errors(void **state)
 	run_key(&r, "a", "a");
 	assert_null(diff_str("a\n", "a\n", &r.o, &err));
 	assert_non_null(strstr(err.msg, "twice"));
+	assert_int_equal(err.too_large, 0);
+
+	/* the row limit: a named error on the side that passes it */
+	run_init(&r);
+	r.o.max_rows = 2;
+	res_free_or_fail(diff_str("a\n1\n2\n", "a\n1\n2\n", &r.o, &err));
+	assert_null(diff_str("a\n1\n2\n", "a\n1\n2\n3\n", &r.o, &err));
+	assert_int_equal(err.side, 1);
+	assert_int_equal(err.line, 4);
+	assert_int_equal(err.too_large, 1);
+	assert_string_equal(err.msg, "more than 2 rows (the limit)");
 }
 
 static void
@@ -563,6 +581,8 @@ check_against_ref(const struct table *o, const struct table *n, int parallel)
 	run_key(&r, "id", NULL);
 	if (parallel)
 		r.o.parallel = parallel_run;
+	/* whatever the seed of the hashes, the same answer */
+	r.o.hash_seed = unit_rand();
 	res = must_diff(a.buf, b.buf, &r.o);
 	ref_diff(o, n, &want);
 	COUNTS(res, want.added, want.removed, want.changed, want.unchanged);
