@@ -980,7 +980,7 @@ finish(struct queue *q, struct qentry *e, const struct job *ran,
 	char name[QUEUE_KEY_MAX + 16], rerun[QUEUE_KEY_MAX + 16];
 	struct job next = *ran;
 	int64_t not_before = clock_ms();
-	int requeue = 0, gave_up = 0, free_it = 0;
+	int requeue = 0, gave_up = 0, free_it = 0, superseded = 0;
 	char why[512];
 
 	job_file_name(name, sizeof(name), e->key, "job");
@@ -1021,6 +1021,7 @@ finish(struct queue *q, struct qentry *e, const struct job *ran,
 			    rerun);
 		next = *e->rerun;
 		requeue = 1;
+		superseded = 1;
 	} else if (res == JOB_RETRY) {
 		next.attempts = ran->attempts + 1;
 		not_before += backoff_ms_locked(q, next.attempts);
@@ -1030,6 +1031,10 @@ finish(struct queue *q, struct qentry *e, const struct job *ran,
 			    "queue: job %s: cannot record the attempt", e->key);
 		requeue = 1;
 	} else if (res == JOB_CANCELED) {
+		/* stopped by us: the attempt mark_started() counted is void */
+		if (job_write(q->dir_queue, name, &next, 0, NULL) == -1)
+			log_warn(
+			    "queue: job %s: cannot record the attempt", e->key);
 		requeue = 1;
 	} else {
 		if (unlink_in(q->dir_queue, name) == -1 ||
@@ -1075,9 +1080,28 @@ finish(struct queue *q, struct qentry *e, const struct job *ran,
 	if (gave_up) {
 		log_errx("queue: job %s: pull request %lu failed for good: %s",
 		    ran->key, ran->ev.pr_id, why);
-		if (q->opts.gave_up)
+		/* a newer push runs next: its result is what the PR shows */
+		if (q->opts.gave_up && !superseded)
 			q->opts.gave_up(q->opts.ctx, ran, why);
 	}
+}
+
+/*
+ * Before a run (e->wlock held): count the attempt in KEY.job, so a run
+ * that takes the daemon down with it (a crash, the OOM killer) uses up
+ * attempts like any failure instead of being retried for ever.
+ */
+static void
+mark_started(struct queue *q, const struct job *job)
+{
+	char name[QUEUE_KEY_MAX + 16];
+	struct job started = *job;
+
+	job_file_name(name, sizeof(name), job->key, "job");
+	started.attempts++;
+	if (job_write(q->dir_queue, name, &started, 0, NULL) == -1)
+		log_warn("queue: job %s: cannot record the attempt: %s",
+		    job->key, strerror(errno));
 }
 
 static void *
@@ -1112,6 +1136,20 @@ worker(void *arg)
 		q->running++;
 		job = e->job;
 		pthread_mutex_unlock(&q->lock);
+
+		if (job.attempts >= q->opts.max_attempts) {
+			/* every attempt ended with the daemon: never again */
+			pthread_mutex_unlock(&e->wlock);
+			snprintf(reason, sizeof(reason),
+			    "gave up after %u attempts: the daemon stopped "
+			    "(crashed or was killed) during the last one",
+			    job.attempts);
+			job.attempts--; /* that attempt is already counted */
+			finish(q, e, &job, JOB_FAILED, reason);
+			pthread_mutex_lock(&q->lock);
+			continue;
+		}
+		mark_started(q, &job);
 		pthread_mutex_unlock(&e->wlock);
 
 		log_info("queue: job %s: pull request %lu started (attempt %u)",

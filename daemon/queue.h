@@ -12,7 +12,10 @@
  * processed is recorded in state_dir/done/KEY (durably) and the job file
  * removed; a retryable failure is retried with exponential backoff and
  * jitter up to max_attempts, then the job moves to state_dir/failed/ with
- * its reason. queue_open() resumes everything a previous process left.
+ * its reason. A run counts as an attempt from its start (KEY.job records
+ * it first), so a job that takes the daemon down with it fails for good
+ * after max_attempts starts. queue_open() resumes everything a previous
+ * process left.
  *
  * Threads: queue_submit() may be called from any thread (the HTTP threads);
  * the run callback is called on the worker threads, never two at once for
@@ -54,7 +57,10 @@ const char *job_result_name(enum job_result r);
 typedef enum job_result queue_run_fn(void *ctx, const struct job *job,
     const volatile int *cancel, char *reason, size_t rlen);
 
-/* Called once when a job is given up (after queue_run_fn, on the worker). */
+/*
+ * Called once when a job is given up (after queue_run_fn, on the worker),
+ * unless a newer event for its PR is about to run.
+ */
 typedef void queue_gave_up_fn(
     void *ctx, const struct job *job, const char *reason);
 

@@ -90,10 +90,12 @@ dd_config() {
 # dd_start [ENV=VALUE...]: start the daemon; sets DD_PID, DD_PORT, DD_URL
 dd_start() {
 	: >>"$T/log"
+	# the log is kept across restarts: wait for this start's line
+	before=$(grep -c "listening on" "$T/log")
 	env "$@" "$DATADIFFD" -c "$T/d.conf" >>"$T/log" 2>&1 &
 	DD_PID=$!
 	PIDS="$PIDS $DD_PID"
-	if ! wait_for 10 grep -q "listening on" "$T/log"; then
+	if ! wait_for 10 sh -c "[ \$(grep -c 'listening on' '$T/log') -gt $before ]"; then
 		echo "# datadiffd did not start"
 		tail -n 20 "$T/log" | sed 's/^/#   log: /'
 		return 1

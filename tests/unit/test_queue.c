@@ -29,6 +29,7 @@ struct runlog {
 	int concurrent, max_concurrent;
 	char last_source[41];
 	int fail_times; /* JOB_RETRY this many times */
+	int fail_hard;  /* JOB_FAILED every time */
 	int block;      /* wait until released */
 	int released;
 	int started; /* runs that started */
@@ -129,7 +130,10 @@ run_fn(void *ctx, const struct job *job, const volatile int *cancel,
 		usleep(2000);
 		pthread_mutex_lock(&rl->lock);
 	}
-	if (res == JOB_DONE && rl->fail_times > 0) {
+	if (res == JOB_DONE && rl->fail_hard) {
+		snprintf(reason, rlen, "the repository is gone");
+		res = JOB_FAILED;
+	} else if (res == JOB_DONE && rl->fail_times > 0) {
 		rl->fail_times--;
 		snprintf(reason, rlen, "Azure DevOps answered 503");
 		res = JOB_RETRY;
@@ -425,6 +429,132 @@ write_raw(const char *name, const char *text)
 	fclose(f);
 }
 
+/* the text of state/sub/name, in buf */
+static void
+read_spool(const char *sub, const char *name, char *buf, size_t len)
+{
+	char p[256];
+	FILE *f;
+	size_t n;
+
+	snprintf(p, sizeof(p), "%s/%s/%s", tmpdir, sub, name);
+	f = fopen(p, "r");
+	if (!f)
+		fail_msg("cannot open %s", p);
+	n = fread(buf, 1, len - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+}
+
+static void
+wait_started(struct runlog *rl, int n)
+{
+	pthread_mutex_lock(&rl->lock);
+	while (rl->started < n)
+		pthread_cond_wait(&rl->cond, &rl->lock);
+	pthread_mutex_unlock(&rl->lock);
+}
+
+/*
+ * A run counts as an attempt from its start: a job whose runs keep taking
+ * the process down fails for good after max_attempts starts.
+ */
+static void
+test_crash_during_run_counts(void **state)
+{
+	struct runlog rl;
+	struct queue *q;
+	struct pr_event ev;
+	struct queue_stats st;
+	char key[QUEUE_KEY_MAX], name[QUEUE_KEY_MAX + 8], err[128];
+	char buf[8192], *p;
+
+	(void)state;
+	mkstate();
+	runlog_init(&rl);
+	rl.block = 1;
+	q = open_queue(&rl, 1, 100);
+	assert_int_equal(queue_start(q, err, sizeof(err)), 0);
+	make_event(&ev, 10, 'a', 'b');
+	assert_int_equal(queue_submit(q, &ev, ORGU, 0, key), QUEUE_ACCEPTED);
+	wait_started(&rl, 1);
+	snprintf(name, sizeof(name), "%s.job", key);
+	/* while it runs, the spool already counts this attempt */
+	read_spool("queue", name, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "\"attempts\": 1,"));
+	pthread_mutex_lock(&rl.lock);
+	rl.released = 1;
+	pthread_mutex_unlock(&rl.lock);
+	drain(q);
+	queue_stop(q, 1000);
+	queue_free(q);
+
+	/* the spool after the third start died with the process */
+	q = open_queue(&rl, 1, 100);
+	make_event(&ev, 11, 'a', 'b');
+	assert_int_equal(queue_submit(q, &ev, ORGU, 0, key), QUEUE_ACCEPTED);
+	queue_free(q);
+	snprintf(name, sizeof(name), "%s.job", key);
+	read_spool("queue", name, buf, sizeof(buf));
+	p = strstr(buf, "\"attempts\": 0,");
+	assert_non_null(p);
+	p[strlen("\"attempts\": ")] = '3';
+	write_raw(name, buf);
+
+	runlog_init(&rl);
+	q = open_queue(&rl, 1, 100);
+	assert_int_equal(queue_start(q, err, sizeof(err)), 0);
+	drain(q);
+	queue_get_stats(q, &st);
+	assert_int_equal(rl.started, 0);
+	assert_int_equal(st.failed, 1);
+	assert_int_equal(rl.gave_up, 1);
+	assert_non_null(strstr(
+	    rl.gave_up_reason, "gave up after 3 attempts: the daemon stopped"));
+	assert_int_equal(count_files("failed", ".json"), 1);
+	assert_int_equal(count_files("queue", ""), 0);
+	queue_stop(q, 1000);
+	queue_free(q);
+	rmstate();
+}
+
+/* a job that fails for good while a newer push waits: no error status for
+ * the old one, the newer one decides */
+static void
+test_failure_superseded(void **state)
+{
+	struct runlog rl;
+	struct queue *q;
+	struct pr_event ev;
+	struct queue_stats st;
+	char key[QUEUE_KEY_MAX], err[128];
+
+	(void)state;
+	mkstate();
+	runlog_init(&rl);
+	rl.block = 1;
+	rl.fail_hard = 1;
+	q = open_queue(&rl, 1, 100);
+	assert_int_equal(queue_start(q, err, sizeof(err)), 0);
+	make_event(&ev, 12, 'a', 'b');
+	assert_int_equal(queue_submit(q, &ev, ORGU, 0, key), QUEUE_ACCEPTED);
+	wait_started(&rl, 1);
+	make_event(&ev, 12, 'c', 'b');
+	assert_int_equal(queue_submit(q, &ev, ORGU, 0, key), QUEUE_ACCEPTED);
+	pthread_mutex_lock(&rl.lock);
+	rl.released = 1;
+	pthread_mutex_unlock(&rl.lock);
+	drain(q);
+	queue_get_stats(q, &st);
+	assert_int_equal(rl.started, 2);
+	assert_int_equal(st.failed, 2);
+	assert_int_equal(rl.gave_up, 1);
+	assert_int_equal(count_files("failed", ".json"), 2);
+	queue_stop(q, 1000);
+	queue_free(q);
+	rmstate();
+}
+
 /* a spool as a kill -9 leaves it: a job, a job with a newer rerun, a
  * half-written temporary file and a damaged job */
 static void
@@ -554,14 +684,19 @@ test_cancel_keeps_the_job(void **state)
 	assert_int_equal(queue_start(q, err, sizeof(err)), 0);
 	make_event(&ev, 8, 'a', 'b');
 	assert_int_equal(queue_submit(q, &ev, ORGU, 0, key), QUEUE_ACCEPTED);
-	pthread_mutex_lock(&rl.lock);
-	while (rl.started == 0)
-		pthread_cond_wait(&rl.cond, &rl.lock);
-	pthread_mutex_unlock(&rl.lock);
+	wait_started(&rl, 1);
 	queue_stop(q, 50);
 	queue_get_stats(q, &st);
 	assert_int_equal(st.canceled, 1);
 	assert_int_equal(count_files("queue", ".job"), 1);
+	/* a canceled run is no attempt */
+	{
+		char name[QUEUE_KEY_MAX + 8], buf[8192];
+
+		snprintf(name, sizeof(name), "%s.job", key);
+		read_spool("queue", name, buf, sizeof(buf));
+		assert_non_null(strstr(buf, "\"attempts\": 0,"));
+	}
 	queue_free(q);
 	rmstate();
 }
@@ -589,6 +724,8 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_rerun_after_running),
 	    cmocka_unit_test(test_concurrency),
 	    cmocka_unit_test(test_retry_then_give_up),
+	    cmocka_unit_test(test_crash_during_run_counts),
+	    cmocka_unit_test(test_failure_superseded),
 	    cmocka_unit_test(test_recovery),
 	    cmocka_unit_test(test_full_and_unwritable),
 	    cmocka_unit_test(test_cancel_keeps_the_job),
