@@ -227,6 +227,7 @@ main(int argc, char **argv)
 	struct config cfg;
 	struct config_errors errs;
 	struct queue_options qo;
+	char *spool;
 	struct queue *q = NULL;
 	struct ingress *in = NULL;
 	char err[512], addr[128];
@@ -316,6 +317,7 @@ main(int argc, char **argv)
 	log_info("datadiffd %s: listening on %s%s, %u workers, spool '%s'",
 	    DATADIFFD_VERSION, addr, nfds == 1 ? " (socket activation)" : "",
 	    cfg.workers, cfg.state_dir);
+	spool = xstrdup(cfg.state_dir); /* fixed until a restart */
 	liveconf_set(&cfg); /* cfg is moved: use liveconf from here on */
 	if (queue_start(q, err, sizeof(err)) == -1)
 		fatalx("%s", err);
@@ -351,7 +353,7 @@ main(int argc, char **argv)
 			if (!queue_probe(q))
 				log_errx("queue: the spool in '%s' is not "
 					 "writable: hooks are answered 503",
-				    qo.state_dir);
+				    spool);
 		}
 		notify_status(q);
 	}
@@ -366,6 +368,7 @@ main(int argc, char **argv)
 	ingress_stop(in);
 	queue_free(q);
 	liveconf_clear();
+	free(spool);
 	curl_global_cleanup();
 	log_info("datadiffd: stopped");
 	return 0;

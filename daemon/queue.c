@@ -72,6 +72,7 @@ struct queue {
 	 * Directories are opened anew for every operation, so a spool that
 	 * was recreated (or remounted) while running is found again.
 	 */
+	char *state_dir;
 	char *dir_queue, *dir_done, *dir_failed;
 
 	struct qentry **jobs; /* hash of entries by key */
@@ -778,6 +779,9 @@ queue_open(struct queue **qp, const struct queue_options *opts, char *err,
 	struct queue *q = xcalloc(1, sizeof(*q));
 
 	q->opts = *opts;
+	/* the caller's string may not outlive the queue (a reload frees it) */
+	q->state_dir = xstrdup(opts->state_dir);
+	q->opts.state_dir = q->state_dir;
 	if (!q->opts.retry_base_ms)
 		q->opts.retry_base_ms = QUEUE_RETRY_BASE_MS;
 	if (!q->opts.retry_max_ms)
@@ -1245,6 +1249,7 @@ queue_free(struct queue *q)
 	free(q->dir_queue);
 	free(q->dir_done);
 	free(q->dir_failed);
+	free(q->state_dir);
 	pthread_mutex_destroy(&q->lock);
 	pthread_cond_destroy(&q->wake);
 	pthread_cond_destroy(&q->idle);

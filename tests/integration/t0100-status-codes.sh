@@ -73,7 +73,10 @@ check "/metrics has the job histogram and queue gauges" sh -c "
 	grep -q '^datadiffd_queue_jobs{state=\"waiting\"} ' $T/metrics"
 check "/metrics reveals no secret" sh -c "! grep -q -e hook-secret -e test-pat $T/metrics"
 
-# the spool gone: 503 with Retry-After, and /readyz says so
+# the spool gone: 503 with Retry-After, and /readyz says so (after a
+# reload, which replaces the configuration the daemon started with)
+kill -HUP "$DD_PID"
+check "reloaded" wait_for 10 grep -qF 'reload: configuration' "$T/log"
 rm -rf "$T/state/queue"
 event "$T/push2.json" ".resource.lastMergeSourceCommit.commitId = \"$(sha 77)\""
 code=$(post "$T/push2.json")
@@ -83,6 +86,8 @@ check "/readyz: 503 while the spool is not writable" sh -c "
 	[ \$(curl -s -o /dev/null -w '%{http_code}' $DD_URL/readyz) = 503 ]"
 check "/healthz still 200" sh -c "
 	[ \$(curl -s -o /dev/null -w '%{http_code}' $DD_URL/healthz) = 200 ]"
+check "the periodic check logs the spool by its path" wait_for 15 grep -qF \
+	"queue: the spool in '$T/state' is not writable" "$T/log"
 mkdir "$T/state/queue"
 code=$(post "$T/push2.json")
 check "the spool back: 202 again" test "$code" = 202
