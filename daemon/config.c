@@ -12,8 +12,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <fnmatch.h>
 #include <math.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -287,9 +289,23 @@ parse_bool(const char *s, int *out)
 int
 config_is_loopback_host(const char *host)
 {
-	return strcasecmp(host, "localhost") == 0 ||
-	    strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 ||
-	    strcmp(host, "[::1]") == 0;
+	struct in_addr a4;
+	struct in6_addr a6;
+	char v6[INET6_ADDRSTRLEN];
+	size_t n = strlen(host);
+
+	if (strcasecmp(host, "localhost") == 0)
+		return 1;
+	/* an address, not a name that merely starts like one */
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']' &&
+	    n - 2 < sizeof(v6)) {
+		memcpy(v6, host + 1, n - 2);
+		v6[n - 2] = '\0';
+		host = v6;
+	}
+	return inet_pton(AF_INET6, host, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
 }
 
 /* host:port or [v6]:port; host and port returned when asked */
@@ -1344,15 +1360,33 @@ check_state_dir(
 	}
 	close(fd);
 	unlink(path);
-	if (!create)
-		return 0;
+	/* each part of the layout: made when asked, else checked if there */
 	for (size_t i = 0; i < ARRAY_SIZE(subdirs); i++) {
 		n = snprintf(
 		    path, sizeof(path), "%s/%s", cfg->state_dir, subdirs[i]);
-		if (n < 0 || (size_t)n >= sizeof(path) ||
-		    (mkdir(path, 0700) == -1 && errno != EEXIST)) {
+		if (n < 0 || (size_t)n >= sizeof(path))
+			return -1;
+		if (create && mkdir(path, 0700) == -1 && errno != EEXIST) {
 			cfg_error(errs, cfg->file, 0,
 			    "[queue]: cannot create '%s': %s", path,
+			    strerror(errno));
+			return -1;
+		}
+		if (stat(path, &st) == -1) {
+			if (errno == ENOENT && !create)
+				continue; /* a start creates it */
+			cfg_error(errs, cfg->file, 0, "[queue]: '%s': %s", path,
+			    strerror(errno));
+			return -1;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			cfg_error(errs, cfg->file, 0,
+			    "[queue]: '%s' is not a directory", path);
+			return -1;
+		}
+		if (access(path, W_OK | X_OK) == -1) {
+			cfg_error(errs, cfg->file, 0,
+			    "[queue]: '%s' is not writable: %s", path,
 			    strerror(errno));
 			return -1;
 		}

@@ -168,7 +168,10 @@ int config_repo_selected(const struct config *cfg, size_t org,
     const char *project_name, const char *project_id, const char *repo_name,
     const char *repo_id);
 
-/* Whether host (of an http URL or a listen address) is a loopback host. */
+/*
+ * Whether host (of an http URL or a listen address) is a loopback host:
+ * "localhost", an IPv4 address in 127.0.0.0/8 or ::1 (bracketed or not).
+ */
 int config_is_loopback_host(const char *host);
 
 #endif /* CONFIG_H */

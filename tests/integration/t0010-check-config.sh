@@ -31,6 +31,28 @@ rc=$?
 check "a start with a broken configuration exits 1 and says why" \
 	sh -c "[ $rc -eq 1 ] && grep -q 'not starting' $T/log"
 
+# the spool's parts are checked too: a start would fail on them
+dd_config
+mkdir -p "$T/state/queue" "$T/state/done" "$T/state/work"
+rm -rf "$T/state/failed"
+: >"$T/state/failed"
+"$DATADIFFD" --check-config -c "$T/d.conf" >"$T/out" 2>&1
+rc=$?
+check "state_dir/failed a file: exit 1, named" sh -c "[ $rc -eq 1 ] &&
+	grep -qF \"'$T/state/failed' is not a directory\" $T/out"
+rm "$T/state/failed"
+mkdir "$T/state/failed"
+chmod 500 "$T/state/queue"
+"$DATADIFFD" --check-config -c "$T/d.conf" >"$T/out" 2>&1
+rc=$?
+chmod 700 "$T/state/queue"
+if [ "$(id -u)" -ne 0 ]; then
+	check "state_dir/queue read-only: exit 1, named" sh -c "[ $rc -eq 1 ] &&
+		grep -qF \"'$T/state/queue' is not writable\" $T/out"
+fi
+out=$("$DATADIFFD" --check-config -c "$T/d.conf" 2>&1)
+check "all writable again: configuration OK" test "$out" = "configuration OK"
+
 out=$("$DATADIFFD" --check-config -c "$T/nonexistent.conf" 2>&1)
 rc=$?
 check "a missing file: exit 1 with the reason" \

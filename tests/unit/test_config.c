@@ -333,6 +333,10 @@ test_org_matching(void **state)
 	assert_int_equal(
 	    config_find_org(&cfg, "https://dev.azure.com/fabrikam"), 1);
 	assert_int_equal(config_find_org(&cfg, "http://127.0.0.1:8081/org"), 2);
+	/* jobs are keyed by the canonical form: both spellings agree */
+	assert_string_equal(
+	    cfg.orgs[1].canon, "https://dev.azure.com/fabrikam");
+	assert_string_equal(cfg.orgs[0].canon, "https://dev.azure.com/contoso");
 	/* scheme, port and path must be equal */
 	assert_int_equal(
 	    config_find_org(&cfg, "http://127.0.0.1:8082/org"), -1);
@@ -453,6 +457,24 @@ test_load_secrets_and_state(void **state)
 
 /* property: no input crashes the parser, and failures always explain */
 static void
+test_loopback_hosts(void **state)
+{
+	const char *yes[] = {"localhost", "LocalHost", "127.0.0.1", "127.1.2.3",
+	    "::1", "[::1]", "0:0:0:0:0:0:0:1"};
+	const char *no[] = {"127.attacker.example", "127.0.0.1.nip.io",
+	    "10.0.0.1", "0.0.0.0", "::", "[::2]", "[::1", "localhost.evil", "",
+	    "dev.azure.com", "128.0.0.1"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (!config_is_loopback_host(yes[i]))
+			fail_msg("'%s' is loopback", yes[i]);
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (config_is_loopback_host(no[i]))
+			fail_msg("'%s' is not loopback", no[i]);
+}
+
+static void
 test_random_input(void **state)
 {
 	static const char *const atoms[] = {"[server]", "[queue]",
@@ -495,6 +517,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_a_198_byte_line_is_fine),
 	    cmocka_unit_test(test_org_matching),
 	    cmocka_unit_test(test_load_secrets_and_state),
+	    cmocka_unit_test(test_loopback_hosts),
 	    cmocka_unit_test(test_random_input),
 	};
 
