@@ -33,6 +33,7 @@ struct ingress {
 	struct MHD_Daemon *mhd;
 	struct queue *q;
 	int fd;
+	int loopback; /* the socket only takes connections from this host */
 };
 
 /* one request; lives from the first callback to MHD's completion call */
@@ -130,6 +131,30 @@ sockaddr_text(const struct sockaddr *sa, char *out, size_t outlen)
 	}
 }
 
+/* whether the socket is bound to a loopback address (not a wildcard) */
+static int
+socket_is_loopback(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return 0;
+	if (ss.ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)&ss;
+
+		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)&ss;
+		const uint8_t *b = in6->sin6_addr.s6_addr;
+
+		return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr) ||
+		    (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) && b[12] == 127);
+	}
+	return 0;
+}
+
 void
 ingress_local_address(int fd, char *out, size_t outlen)
 {
@@ -215,13 +240,18 @@ ct_equal(const char *a, const char *s)
 }
 
 static int
-authorized(struct MHD_Connection *conn, const struct config *cfg)
+authorized(struct MHD_Connection *conn, const struct config *cfg,
+    const struct ingress *in)
 {
 	char *pass = NULL;
 	char *user;
 	int ok;
 
-	if (cfg->allow_unauthenticated)
+	/*
+	 * The socket decides, not the listen line: a reload or a socket
+	 * systemd passed cannot open the hook to the network
+	 */
+	if (cfg->allow_unauthenticated && in->loopback)
 		return 1;
 	user = MHD_basic_auth_get_username_password(conn, &pass);
 	if (!user || !pass) {
@@ -300,7 +330,7 @@ hook_process(
 	}
 	if (strcmp(ev.status, "active") != 0) {
 		/* closed for good: its processed pair need not be kept */
-		queue_job_key(cfg->orgs[org].url, ev.repo_id, ev.pr_id, key);
+		queue_job_key(cfg->orgs[org].canon, ev.repo_id, ev.pr_id, key);
 		queue_forget(in->q, key);
 		snprintf(
 		    reason, sizeof(reason), "pull request is %s", ev.status);
@@ -310,8 +340,9 @@ hook_process(
 		return hook_ignored(
 		    conn, rq, &ev, "draft pull request (skip_drafts = yes)");
 
-	switch (queue_submit(
-	    in->q, &ev, cfg->orgs[org].url, ev.type == EVENT_PR_CREATED, key)) {
+	/* the canonical form: a respelt organization_url keeps its jobs */
+	switch (queue_submit(in->q, &ev, cfg->orgs[org].canon,
+	    ev.type == EVENT_PR_CREATED, key)) {
 	case QUEUE_ACCEPTED:
 		metrics_hook(HOOK_ACCEPTED);
 		log_info("ingress: 202 queued job %s: %s for pull request %lu "
@@ -434,7 +465,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		rq->is_hook = 1;
 		strbuf_init(&rq->body, rq->cfg->max_body_bytes + 1);
 		/* refuse before reading a byte of the body */
-		if (!authorized(conn, rq->cfg)) {
+		if (!authorized(conn, rq->cfg, in)) {
 			rq->rejected = 1;
 			metrics_hook(HOOK_UNAUTHORIZED);
 			log_warnx("ingress: 401 from %s: missing or wrong "
@@ -520,6 +551,10 @@ ingress_start(
 
 	in->q = q;
 	in->fd = fd;
+	in->loopback = socket_is_loopback(fd);
+	if (cfg->allow_unauthenticated && !in->loopback)
+		log_warnx("ingress: allow_unauthenticated is ignored: the "
+			  "socket is not bound to a loopback address");
 	in->mhd = MHD_start_daemon(
 	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0,
 	    NULL, NULL, on_request, in, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,

@@ -144,7 +144,7 @@ replay(const char *file, const char *event_file, int dry_run)
 		goto out;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	ret = job_replay(&cfg, &ev, cfg.orgs[org].url, dry_run) == 0 ? 0 : 1;
+	ret = job_replay(&cfg, &ev, cfg.orgs[org].canon, dry_run) == 0 ? 0 : 1;
 	job_thread_done();
 	curl_global_cleanup();
 out:

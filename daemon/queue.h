@@ -35,7 +35,7 @@
 /* One unit of work, as the worker receives it (no secret in it). */
 struct job {
 	char key[QUEUE_KEY_MAX];     /* file name stem: ORGHASH-REPO-PR */
-	char org_url[EVENT_URL_MAX]; /* the configured organization URL */
+	char org_url[EVENT_URL_MAX]; /* the organization, canonical form */
 	struct pr_event ev;          /* the newest event for the PR */
 	unsigned attempts;           /* failed runs so far */
 	int64_t enqueued_ms;         /* when the event was accepted (epoch) */
@@ -113,7 +113,9 @@ void queue_job_key(
     const char *org_url, const char *repo_id, unsigned long pr_id, char *key);
 
 /*
- * Queue the event ev for the configured organization org_url. Unless
+ * Queue the event ev for the configured organization org_url (its
+ * canonical form, config_org.canon, so the key does not change with the
+ * spelling of organization_url). Unless
  * always is set (a PR was created), an event whose commit pair equals the
  * last one processed, queued or running for its PR is QUEUE_UNCHANGED.
  * key receives the job key (QUEUE_KEY_MAX bytes).

@@ -24,21 +24,27 @@ check "SIGTERM: STOPPING=1" grep -q '^STOPPING=1' "$T/notify"
 kill -TERM "$SINK"
 
 # socket activation: systemd-socket-activate passes the listening socket
-if command -v systemd-socket-activate >/dev/null 2>&1; then
-	: >"$T/log"
+# activate HOST: start the daemon on a passed socket bound to HOST and a
+# free port; sets DD_PID and port
+activate() {
 	port=0
 	for try in 1 2 3 4 5; do
 		p=$(shuf -i 20000-60000 -n 1)
-		systemd-socket-activate -l "127.0.0.1:$p" \
+		systemd-socket-activate -l "$1:$p" \
 			"$DATADIFFD" -c "$T/d.conf" >>"$T/log" 2>&1 &
 		DD_PID=$!
 		PIDS="$PIDS $DD_PID"
-		if wait_for 3 grep -q "Listening on" "$T/log"; then
+		if wait_for 3 sh -c "grep -q 'Listening on .*:$p' '$T/log'"; then
 			port=$p
-			break
+			return 0
 		fi
 		kill "$DD_PID" 2>/dev/null
 	done
+	return 1
+}
+if command -v systemd-socket-activate >/dev/null 2>&1; then
+	: >"$T/log"
+	activate 127.0.0.1
 	DD_URL="http://127.0.0.1:$port"
 	code=$(post "$EVENTS/git-push.json")
 	check "socket activation: the first request starts and is served" \
@@ -48,6 +54,30 @@ if command -v systemd-socket-activate >/dev/null 2>&1; then
 	kill -TERM "$DD_PID"
 	wait "$DD_PID"
 	check "socket activation: exit 0" test $? -eq 0
+
+	# allow_unauthenticated holds for a loopback socket only: the listen
+	# line says 127.0.0.1, but the socket passed listens on every address
+	dd_config '[server]' 'allow_unauthenticated = yes'
+	activate 0.0.0.0
+	code=$(curl -s -o /dev/null -w '%{http_code}' \
+		-H 'Content-Type: application/json' \
+		--data-binary "@$EVENTS/git-push.json" \
+		"http://127.0.0.1:$port/hooks/azure-devops")
+	check "a wildcard socket: no auth is still 401" test "$code" = 401
+	check "a wildcard socket: the setting is said to be ignored" \
+		grep -qF 'allow_unauthenticated is ignored' "$T/log"
+	kill -TERM "$DD_PID"
+	wait "$DD_PID"
+	: >"$T/log"
+	activate 127.0.0.1
+	code=$(curl -s -o /dev/null -w '%{http_code}' \
+		-H 'Content-Type: application/json' \
+		--data-binary "@$EVENTS/git-push.json" \
+		"http://127.0.0.1:$port/hooks/azure-devops")
+	check "a loopback socket: allow_unauthenticated lets it in" \
+		test "$code" = 200
+	kill -TERM "$DD_PID"
+	wait "$DD_PID"
 else
 	echo "# systemd-socket-activate not installed: socket activation not tested"
 fi
