@@ -98,13 +98,28 @@ escape_walk(struct strbuf *sb, const char *data, size_t len, size_t max,
 	return ret;
 }
 
+/*
+ * Bidirectional overrides and isolates reorder what a terminal or a
+ * browser shows: a cell could display other digits than it holds.
+ */
+static int
+is_bidi_control(const unsigned char *c, size_t n)
+{
+	unsigned int cp;
+
+	if (n != 3)
+		return 0;
+	cp = ((c[0] & 0x0fu) << 12) | ((c[1] & 0x3fu) << 6) | (c[2] & 0x3fu);
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
 static int
 md_char(struct strbuf *sb, const unsigned char *c, size_t n,
     const unsigned char *next, size_t *skip)
 {
 	if (n > 1) {
 		/* C1 controls (U+0080..U+009F) are not text */
-		if (c[0] == 0xc2 && c[1] < 0xa0)
+		if ((c[0] == 0xc2 && c[1] < 0xa0) || is_bidi_control(c, n))
 			return strbuf_addstr(sb, REPLACEMENT);
 		return strbuf_add(sb, c, n);
 	}
@@ -157,18 +172,6 @@ int
 report_md_escape(struct strbuf *sb, const char *p, size_t len, size_t max_chars)
 {
 	return escape_walk(sb, p, len, max_chars, md_char);
-}
-
-/* bidirectional overrides and isolates reorder what a terminal shows */
-static int
-is_bidi_control(const unsigned char *c, size_t n)
-{
-	unsigned int cp;
-
-	if (n != 3)
-		return 0;
-	cp = ((c[0] & 0x0fu) << 12) | ((c[1] & 0x3fu) << 6) | (c[2] & 0x3fu);
-	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
 static int

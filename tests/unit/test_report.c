@@ -195,6 +195,15 @@ static const struct {
     {"abcdef", 3, "abc\xe2\x80\xa6"},
     {"\xc3\xa9\xc3\xa9\xc3\xa9", 2, "\xc3\xa9\xc3\xa9\xe2\x80\xa6"},
     {"abc", 3, "abc"},
+    /* bidi overrides and isolates (U+202E, U+2066) would reorder a cell;
+     * U+2067..U+2069 and U+202A..U+202D alike; U+2065 is not one */
+    {"12\xe2\x80\xae"
+     "34",
+	0,
+	"12\xef\xbf\xbd"
+	"34"},
+    {"\xe2\x81\xa6x\xe2\x81\xa9", 0, "\xef\xbf\xbdx\xef\xbf\xbd"},
+    {"\xe2\x80\xaa\xe2\x81\xa5", 0, "\xef\xbf\xbd\xe2\x81\xa5"},
 };
 
 static void
