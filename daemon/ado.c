@@ -41,6 +41,10 @@ struct ado {
 	char content_type[128];
 	char service_error[256]; /* X-TFS-ServiceError, decoded */
 	uint64_t rng;
+	/* who the token is, for the organization and token it was asked of */
+	char me[EVENT_GUID_LEN + 1];
+	char me_org[EVENT_URL_MAX];
+	uint64_t me_token; /* FNV-1a of the token: a cache key, not a secret */
 };
 
 const char *
@@ -59,6 +63,8 @@ ado_result_name(enum ado_result r)
 		return "failed";
 	case ADO_TOO_LARGE:
 		return "too large";
+	case ADO_UNSURE:
+		return "outcome unknown";
 	case ADO_CANCELED:
 		break;
 	}
@@ -231,8 +237,29 @@ struct req {
 	const char *path;   /* under the repository, with a query or not */
 	const char *body;   /* JSON to send, or NULL */
 	const char *accept;
-	int blob; /* the answer goes to a->out */
+	int blob;      /* the answer goes to a->out */
+	int once;      /* creates something: never sent twice blindly */
+	int org_level; /* path is under {org}/_apis, not the repository */
 };
+
+/*
+ * Whether a request that failed with rc may have reached the service (and
+ * been carried out): anything after the connection was made.
+ */
+static int
+maybe_sent(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+		return 0;
+	default:
+		return 1;
+	}
+}
 
 static int64_t
 backoff_ms(struct ado *a, unsigned attempt)
@@ -305,9 +332,13 @@ request(struct ado *a, const struct req *r)
 	const char *proto;
 
 	strbuf_init(&url, 8192);
-	strbuf_addf(&url, "%s/%s/_apis/git/repositories/%s%s%capi-version=%s",
-	    a->t.org_url, a->t.project, a->t.repo, r->path,
-	    strchr(r->path, '?') ? '&' : '?', a->t.api_version);
+	if (r->org_level)
+		strbuf_addf(&url, "%s/_apis%s", a->t.org_url, r->path);
+	else
+		strbuf_addf(&url,
+		    "%s/%s/_apis/git/repositories/%s%s%capi-version=%s",
+		    a->t.org_url, a->t.project, a->t.repo, r->path,
+		    strchr(r->path, '?') ? '&' : '?', a->t.api_version);
 	if (url.overflow) {
 		set_err(a, "request URL too long");
 		strbuf_release(&url);
@@ -408,6 +439,12 @@ request(struct ado *a, const struct req *r)
 			snprintf(msg, sizeof(msg), "%s",
 			    a->curl_err[0] ? a->curl_err :
 					     curl_easy_strerror(rc));
+			if (r->once && maybe_sent(rc)) {
+				set_err(
+				    a, "%s %s: %s", r->method, r->path, msg);
+				res = ADO_UNSURE;
+				break;
+			}
 			wait = backoff_ms(a, attempt);
 		} else if (status == 203 ||
 		    (status >= 200 && status < 300 && !r->blob &&
@@ -432,11 +469,19 @@ request(struct ado *a, const struct req *r)
 			res = ADO_AUTH;
 			break;
 		} else if (status == 429 || status == 503) {
+			/* throttled or unavailable: nothing was carried out */
 			snprintf(msg, sizeof(msg), "HTTP %ld", status);
-			wait = a->retry_after_s >= 0 ? a->retry_after_s * 1000 :
-						       backoff_ms(a, attempt);
+			wait = a->retry_after_s < 0 ? backoff_ms(a, attempt) :
+			    a->retry_after_s == 0   ? ADO_RETRY_BASE_MS :
+						      a->retry_after_s * 1000;
 		} else if (status >= 500) {
 			snprintf(msg, sizeof(msg), "HTTP %ld", status);
+			if (r->once) {
+				set_err(
+				    a, "%s %s: %s", r->method, r->path, msg);
+				res = ADO_UNSURE;
+				break;
+			}
 			wait = backoff_ms(a, attempt);
 		} else if (status == 404) {
 			adoparse_error_message(
@@ -482,16 +527,17 @@ request(struct ado *a, const struct req *r)
 static enum ado_result
 get_json(struct ado *a, const char *path)
 {
-	struct req r = {"GET", path, NULL, "application/json", 0};
+	struct req r = {"GET", path, NULL, "application/json", 0, 0, 0};
 
 	return request(a, &r);
 }
 
 static enum ado_result
-send_json(struct ado *a, const char *method, const char *path, cJSON *body)
+send_json(
+    struct ado *a, const char *method, const char *path, cJSON *body, int once)
 {
 	char *text = cJSON_PrintUnformatted(body);
-	struct req r = {method, path, text, "application/json", 0};
+	struct req r = {method, path, text, "application/json", 0, once, 0};
 	enum ado_result res;
 
 	if (!text) {
@@ -501,6 +547,16 @@ send_json(struct ado *a, const char *method, const char *path, cJSON *body)
 	res = request(a, &r);
 	free(text);
 	return res;
+}
+
+enum ado_result
+ado_pause(struct ado *a, unsigned attempt)
+{
+	int64_t wait = backoff_ms(a, attempt);
+
+	if (clock_ms() + wait > a->t.deadline_ms)
+		return ADO_RETRY;
+	return nap(a, wait) == -1 ? ADO_CANCELED : ADO_OK;
 }
 
 /* ---- the calls ---- */
@@ -574,7 +630,8 @@ ado_blob(struct ado *a, const char *sha, const char *path, uint64_t max_bytes,
     uint64_t *size)
 {
 	char urlpath[128];
-	struct req r = {"GET", urlpath, NULL, "application/octet-stream", 1};
+	struct req r = {
+	    "GET", urlpath, NULL, "application/octet-stream", 1, 0, 0};
 	enum ado_result res;
 
 	*size = 0;
@@ -600,20 +657,65 @@ ado_blob(struct ado *a, const char *sha, const char *path, uint64_t max_bytes,
 	return res;
 }
 
+static uint64_t
+fnv1a(const char *s)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * UINT64_C(0x100000001b3);
+	return h;
+}
+
 enum ado_result
-ado_find_thread(struct ado *a, unsigned long pr, const char *property,
-    const char *marker, int *found, long *thread_id, long *comment_id)
+ado_identity(struct ado *a, const char **id)
 {
 	char path[128], err[256];
+	struct req r = {"GET", path, NULL, "application/json", 0, 0, 1};
+	uint64_t token = fnv1a(a->t.pat);
+	enum ado_result res;
+
+	*id = a->me;
+	if (a->me[0] && a->me_token == token &&
+	    strcmp(a->me_org, a->t.org_url) == 0)
+		return ADO_OK;
+	a->me[0] = '\0';
+	/* a preview-only resource */
+	snprintf(path, sizeof(path), "/connectionData?api-version=%s%s",
+	    a->t.api_version,
+	    strstr(a->t.api_version, "-preview") ? "" : "-preview");
+	res = request(a, &r);
+	if (res != ADO_OK)
+		return res;
+	if (adoparse_identity(
+		a->body.buf, a->body.len, a->me, err, sizeof(err)) == -1) {
+		a->me[0] = '\0';
+		set_err(a, "GET %s: %s", path, err);
+		return ADO_FAILED;
+	}
+	snprintf(a->me_org, sizeof(a->me_org), "%s", a->t.org_url);
+	a->me_token = token;
+	return ADO_OK;
+}
+
+enum ado_result
+ado_find_thread(struct ado *a, unsigned long pr, const char *property,
+    int *found, long *thread_id, long *comment_id)
+{
+	char path[128], err[256];
+	const char *me;
 	enum ado_result res;
 	int r;
 
 	*found = 0;
+	res = ado_identity(a, &me);
+	if (res != ADO_OK)
+		return res;
 	snprintf(path, sizeof(path), "/pullRequests/%lu/threads", pr);
 	res = get_json(a, path);
 	if (res != ADO_OK)
 		return res;
-	r = adoparse_find_thread(a->body.buf, a->body.len, property, marker,
+	r = adoparse_find_thread(a->body.buf, a->body.len, property, me,
 	    thread_id, comment_id, err, sizeof(err));
 	if (r == -1) {
 		set_err(a, "GET %s: %s", path, err);
@@ -655,7 +757,7 @@ ado_create_thread(struct ado *a, unsigned long pr, const char *content,
 	cJSON_AddItemToObject(
 	    props, prop, property("System.String", cJSON_CreateString("1")));
 	snprintf(path, sizeof(path), "/pullRequests/%lu/threads", pr);
-	res = send_json(a, "POST", path, body);
+	res = send_json(a, "POST", path, body, 1);
 	cJSON_Delete(body);
 	if (res == ADO_OK &&
 	    adoparse_thread_ids(a->body.buf, a->body.len, thread_id, comment_id,
@@ -678,7 +780,7 @@ ado_update_comment(struct ado *a, unsigned long pr, long thread_id,
 	snprintf(path, sizeof(path),
 	    "/pullRequests/%lu/threads/%ld/comments/%ld", pr, thread_id,
 	    comment_id);
-	res = send_json(a, "PATCH", path, body);
+	res = send_json(a, "PATCH", path, body, 0);
 	cJSON_Delete(body);
 	return res;
 }
@@ -699,7 +801,8 @@ ado_post_status(struct ado *a, unsigned long pr, unsigned it, const char *genre,
 	if (it)
 		cJSON_AddNumberToObject(body, "iterationId", it);
 	snprintf(path, sizeof(path), "/pullRequests/%lu/statuses", pr);
-	res = send_json(a, "POST", path, body);
+	/* a second status for the same iteration is harmless: the last wins */
+	res = send_json(a, "POST", path, body, 0);
 	cJSON_Delete(body);
 	return res;
 }

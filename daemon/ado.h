@@ -11,10 +11,13 @@
  * organization URL).
  *
  * Failures: a 203, an HTML body, 401 or 403 mean the PAT was rejected
- * (ADO_AUTH, never retried); 429 and 503 wait for Retry-After; other 5xx
- * and network errors retry with exponential backoff (1 s doubling to 60 s,
- * +-20% jitter) while the job's deadline allows (ADO_RETRY after that);
- * other 4xx fail with the response's message (ADO_FAILED).
+ * (ADO_AUTH, never retried); 429 and 503 wait for Retry-After (at least
+ * 1 s); other 5xx and network errors retry with exponential backoff (1 s
+ * doubling to 60 s, +-20% jitter) while the job's deadline allows
+ * (ADO_RETRY after that); other 4xx fail with the response's message
+ * (ADO_FAILED). Creating a thread is not repeated after a 5xx or a
+ * network error that may have followed its delivery (ADO_UNSURE): the
+ * caller looks for the thread before it tries again.
  */
 #ifndef ADO_H
 #define ADO_H
@@ -32,6 +35,7 @@ enum ado_result {
 	ADO_NOT_FOUND, /* 404 */
 	ADO_FAILED,    /* another 4xx, or an answer we cannot read */
 	ADO_TOO_LARGE, /* a blob over the size cap */
+	ADO_UNSURE,    /* a create failed after it may have been carried out */
 	ADO_CANCELED,  /* the daemon is stopping */
 };
 
@@ -58,6 +62,13 @@ void ado_free(struct ado *a);
 /* Point the client at a job's organization and repository. */
 void ado_set_target(struct ado *a, const struct ado_target *t);
 
+/*
+ * Wait before try number attempt (1 = the first again) as the retries of
+ * a request do: ADO_OK, ADO_CANCELED, or ADO_RETRY when the wait would end
+ * past the deadline (no wait then).
+ */
+enum ado_result ado_pause(struct ado *a, unsigned attempt);
+
 /* What went wrong with the last call: one line, no secret. */
 const char *ado_error(const struct ado *a);
 
@@ -81,13 +92,19 @@ enum ado_result ado_blob(struct ado *a, const char *sha, const char *path,
     uint64_t max_bytes, uint64_t *size);
 
 /*
- * Our report thread of pull request pr: found by its property or the
- * marker at the start of its first comment. *found is 0 when there is
- * none yet.
+ * The identity (GUID) the token authenticates as, from
+ * {org}/_apis/connectionData; asked once per organization and token.
+ * *id stays valid until the next call on a.
+ */
+enum ado_result ado_identity(struct ado *a, const char **id);
+
+/*
+ * Our report thread of pull request pr: the one that carries the property
+ * and whose first comment we wrote (see ado_identity). *found is 0 when
+ * there is none yet.
  */
 enum ado_result ado_find_thread(struct ado *a, unsigned long pr,
-    const char *property, const char *marker, int *found, long *thread_id,
-    long *comment_id);
+    const char *property, int *found, long *thread_id, long *comment_id);
 
 /* Create a thread whose first comment is content, with the property. */
 enum ado_result ado_create_thread(struct ado *a, unsigned long pr,

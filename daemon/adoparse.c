@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -325,7 +326,7 @@ has_property(const cJSON *thread, const char *key)
 
 int
 adoparse_find_thread(const char *json, size_t len, const char *property,
-    const char *marker, long *thread_id, long *comment_id, char *err,
+    const char *author_id, long *thread_id, long *comment_id, char *err,
     size_t errlen)
 {
 	cJSON *root = parse(json, len, err, errlen);
@@ -340,20 +341,18 @@ adoparse_find_thread(const char *json, size_t len, const char *property,
 		return perr(err, errlen, "threads: no \"value\" array");
 	}
 	cJSON_ArrayForEach (t, value) {
-		const cJSON *comments, *first, *content;
-		int ours;
+		const cJSON *first, *author, *id;
 
 		if (cJSON_IsTrue(
-			cJSON_GetObjectItemCaseSensitive(t, "isDeleted")))
+			cJSON_GetObjectItemCaseSensitive(t, "isDeleted")) ||
+		    !has_property(t, property))
 			continue;
-		comments = cJSON_GetObjectItemCaseSensitive(t, "comments");
-		first = cJSON_GetArrayItem(comments, 0);
-		content = cJSON_GetObjectItemCaseSensitive(first, "content");
-		ours = has_property(t, property) ||
-		    (cJSON_IsString(content) &&
-			strncmp(content->valuestring, marker, strlen(marker)) ==
-			    0);
-		if (!ours ||
+		first = cJSON_GetArrayItem(
+		    cJSON_GetObjectItemCaseSensitive(t, "comments"), 0);
+		author = cJSON_GetObjectItemCaseSensitive(first, "author");
+		id = cJSON_GetObjectItemCaseSensitive(author, "id");
+		if (!cJSON_IsString(id) ||
+		    strcasecmp(id->valuestring, author_id) != 0 ||
 		    cJSON_IsTrue(
 			cJSON_GetObjectItemCaseSensitive(first, "isDeleted")))
 			continue;
@@ -367,6 +366,27 @@ adoparse_find_thread(const char *json, size_t len, const char *property,
 		ret = 1;
 		break;
 	}
+	cJSON_Delete(root);
+	return ret;
+}
+
+int
+adoparse_identity(
+    const char *json, size_t len, char *id, char *err, size_t errlen)
+{
+	cJSON *root = parse(json, len, err, errlen);
+	const cJSON *v;
+	int ret = 0;
+
+	if (!root)
+		return -1;
+	v = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(root, "authenticatedUser"), "id");
+	if (!cJSON_IsString(v) || !event_is_guid(v->valuestring))
+		ret = perr(err, errlen,
+		    "connectionData: no authenticatedUser.id GUID");
+	else
+		snprintf(id, EVENT_GUID_LEN + 1, "%s", v->valuestring);
 	cJSON_Delete(root);
 	return ret;
 }

@@ -64,13 +64,22 @@ void ado_changes_free(struct ado_change *c, size_t n);
 /*
  * Find our report thread in {"count","value":[thread...]}: the first
  * thread not deleted that carries the property key (read form
- * {"$type","$value"}) or whose first comment starts with marker. Sets the
- * thread id and its first comment's id. Returns 1 found, 0 not found, -1
- * malformed (err set).
+ * {"$type","$value"}) and whose first comment, not deleted, was written by
+ * author_id (our identity: anyone may set a property). Sets the thread id
+ * and its first comment's id. Returns 1 found, 0 not found, -1 malformed
+ * (err set).
  */
 int adoparse_find_thread(const char *json, size_t len, const char *property,
-    const char *marker, long *thread_id, long *comment_id, char *err,
+    const char *author_id, long *thread_id, long *comment_id, char *err,
     size_t errlen);
+
+/*
+ * The identity the token authenticates as, from the answer of
+ * _apis/connectionData: authenticatedUser.id, a GUID, copied into id
+ * (EVENT_GUID_LEN + 1 bytes). Returns 0 or -1 (err set).
+ */
+int adoparse_identity(
+    const char *json, size_t len, char *id, char *err, size_t errlen);
 
 /* The ids of a created thread (its first comment). 0 or -1. */
 int adoparse_thread_ids(const char *json, size_t len, long *thread_id,

@@ -55,9 +55,11 @@
 #define QUEUE_RETRY_BASE_MS     5000        /* first retry of a failed job */
 #define QUEUE_RETRY_MAX_MS      600000      /* backoff ceiling: 10 minutes */
 #define QUEUE_STOP_GRACE_S      20 /* running jobs may finish on SIGTERM */
+#define QUEUE_BUSY_WAIT_MS      50 /* a job whose files are being written */
 
 /* ---- Azure DevOps client ---- */
-#define ADO_MAX_RESPONSE_BYTES (32u * 1024 * 1024) /* one JSON answer */
+#define ADO_MAX_RESPONSE_BYTES \
+	(128u * 1024 * 1024) /* one JSON answer: a PR's threads */
 #define ADO_CONNECT_TIMEOUT_MS 10000
 #define ADO_RETRY_BASE_MS      1000   /* 5xx, network: first wait */
 #define ADO_RETRY_MAX_MS       60000  /* the longest wait between tries */
@@ -73,6 +75,7 @@
 #define JOB_MAX_FILES         500 /* data files diffed in one pull request */
 #define JOB_BUDGET_MS         (15 * 60 * 1000) /* retries inside one run */
 #define JOB_ITERATION_WAIT_MS 60000 /* for the pushed commit's iteration */
+#define JOB_CREATE_TRIES      4     /* creating the thread, looking between */
 #define JOB_ITERATION_POLL_MS 3000
 #define JOB_COMMENT_MAX_BYTES 149000 /* Azure DevOps takes 150,000 chars */
 #define JOB_STATUS_GENRE      "datadiffd"

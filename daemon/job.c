@@ -189,6 +189,7 @@ from_ado(struct jctx *c, enum ado_result r, const char *what)
 	case ADO_CANCELED:
 		return JOB_CANCELED;
 	case ADO_RETRY:
+	case ADO_UNSURE:
 		snprintf(c->reason, c->rlen, "%s: %s", what, ado_error(c->ado));
 		return JOB_RETRY;
 	case ADO_AUTH:
@@ -581,35 +582,55 @@ render(struct jctx *c, struct strbuf *out)
 	return ret;
 }
 
-/* find our thread and edit it in place, or create it */
+/*
+ * Find our thread and edit it in place, or create it. A create that failed
+ * after it may have reached Azure DevOps is never sent again blindly: we
+ * look for the thread first, so a PR never gets two reports.
+ */
 static enum job_result
 publish(struct jctx *c, const char *content, int any_data)
 {
 	long thread = 0, comment = 0;
-	int found = 0;
 	enum ado_result r;
 
-	r = ado_find_thread(c->ado, c->job->ev.pr_id, JOB_THREAD_PROPERTY,
-	    PRREPORT_MARKER, &found, &thread, &comment);
-	if (r != ADO_OK)
-		return from_ado(c, r, "listing threads");
-	if (found) {
-		r = ado_update_comment(
-		    c->ado, c->job->ev.pr_id, thread, comment, content);
+	for (unsigned tries = 1;; tries++) {
+		int found = 0;
+
+		r = ado_find_thread(c->ado, c->job->ev.pr_id,
+		    JOB_THREAD_PROPERTY, &found, &thread, &comment);
 		if (r != ADO_OK)
-			return from_ado(c, r, "updating the report");
-		log_info(
-		    "job %s: report thread %ld updated", c->job->key, thread);
-		return JOB_DONE;
+			return from_ado(c, r, "listing threads");
+		if (found) {
+			r = ado_update_comment(
+			    c->ado, c->job->ev.pr_id, thread, comment, content);
+			if (r != ADO_OK)
+				return from_ado(c, r, "updating the report");
+			log_info("job %s: report thread %ld updated",
+			    c->job->key, thread);
+			return JOB_DONE;
+		}
+		if (!any_data) {
+			/* no data file, no thread yet: no comment noise */
+			return JOB_DONE;
+		}
+		r = ado_create_thread(c->ado, c->job->ev.pr_id, content,
+		    JOB_THREAD_PROPERTY, "active", &thread, &comment);
+		if (r == ADO_OK)
+			break;
+		if (r != ADO_UNSURE || tries == JOB_CREATE_TRIES)
+			return from_ado(c, r, "creating the report thread");
+		log_warnx("job %s: creating the report thread: %s; looking "
+			  "for it before trying again",
+		    c->job->key, ado_error(c->ado));
+		switch (ado_pause(c->ado, tries)) {
+		case ADO_OK:
+			continue;
+		case ADO_CANCELED:
+			return JOB_CANCELED;
+		default:
+			return from_ado(c, r, "creating the report thread");
+		}
 	}
-	if (!any_data) {
-		/* no data file, no thread yet: no comment noise on this PR */
-		return JOB_DONE;
-	}
-	r = ado_create_thread(c->ado, c->job->ev.pr_id, content,
-	    JOB_THREAD_PROPERTY, "active", &thread, &comment);
-	if (r != ADO_OK)
-		return from_ado(c, r, "creating the report thread");
 	log_info("job %s: report thread %ld created", c->job->key, thread);
 	return JOB_DONE;
 }
@@ -708,6 +729,7 @@ run(const struct config *cfg, const struct job *job, const volatile int *cancel,
 	struct jctx c;
 	struct ado_target t;
 	enum job_result res;
+	long org;
 
 	memset(&c, 0, sizeof(c));
 	c.cfg = cfg;
@@ -721,7 +743,8 @@ run(const struct config *cfg, const struct job *job, const volatile int *cancel,
 		snprintf(reason, rlen, "cannot create a libcurl handle");
 		return JOB_RETRY;
 	}
-	if (config_find_org(cfg, job->org_url) < 0) {
+	org = config_find_org(cfg, job->org_url);
+	if (org < 0) {
 		snprintf(reason, rlen,
 		    "organization '%s' is no longer configured", job->org_url);
 		return JOB_FAILED;
@@ -742,7 +765,7 @@ run(const struct config *cfg, const struct job *job, const volatile int *cancel,
 		return JOB_FAILED;
 	}
 	memset(&t, 0, sizeof(t));
-	t.org_url = job->org_url;
+	t.org_url = cfg->orgs[org].url; /* as configured now */
 	t.project = job->ev.project_id;
 	t.repo = job->ev.repo_id;
 	t.pat = cfg->pat;
@@ -782,15 +805,17 @@ job_gave_up(void *ctx, const struct job *job, const char *reason)
 	char desc[256];
 	static const volatile int never = 0;
 	enum ado_result r;
+	long org;
 
 	(void)ctx;
 	if (stub_ms() >= 0)
 		return;
 	cfg = liveconf_get();
 	a = thread_ado();
-	if (a && config_find_org(cfg, job->org_url) >= 0) {
+	org = config_find_org(cfg, job->org_url);
+	if (a && org >= 0) {
 		memset(&t, 0, sizeof(t));
-		t.org_url = job->org_url;
+		t.org_url = cfg->orgs[org].url;
 		t.project = job->ev.project_id;
 		t.repo = job->ev.repo_id;
 		t.pat = cfg->pat;

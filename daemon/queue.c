@@ -963,9 +963,11 @@ pick(struct queue *q, int64_t now, int64_t *wait_ms)
 		}
 		if (pthread_mutex_trylock(&e->wlock) != 0) {
 			/*
-			 * A writer holds it; it releases wlock before q->lock
-			 * and broadcasts, so we look again
+			 * A writer holds it; it broadcasts once done, and a
+			 * short wait covers any path that does not
 			 */
+			if (*wait_ms > QUEUE_BUSY_WAIT_MS)
+				*wait_ms = QUEUE_BUSY_WAIT_MS;
 			continue;
 		}
 		return e;

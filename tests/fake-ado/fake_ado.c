@@ -2,15 +2,24 @@
  * fake-ado: a fake Azure DevOps REST server for datadiffd's integration
  * tests and `make demo`.
  *
- *   fake-ado --fixtures DIR --org NAME --pat-file FILE
+ *   fake-ado --fixtures DIR --org NAME --pat-file FILE [--member-pat FILE]
  *            [--listen 127.0.0.1:PORT] [--port-file FILE] [--log FILE]
  *
- * Serves http://127.0.0.1:PORT/NAME with the Git routes of fake_git.h and
- * the project and service-hook routes of fake_hooks.h, in the shapes and
- * with the failures of the real service: Basic auth against the PAT (401
- * TF400813), a required api-version (400), Azure DevOps error envelopes,
- * and injected faults (fake_fault.h: 5xx, 429 + Retry-After, 203 + a
- * sign-in page, delays).
+ * Serves http://127.0.0.1:PORT/NAME with the Git routes of fake_git.h, the
+ * project and service-hook routes of fake_hooks.h and GET
+ * /NAME/_apis/connectionData (fake_identity.h), in the shapes and with the
+ * failures of the real service: Basic auth against the PAT (401
+ * TF400813), a required api-version (400; optional for connectionData),
+ * Azure DevOps error envelopes, and injected faults (fake_fault.h: 5xx,
+ * 429 + Retry-After, 203 + a sign-in page, delays).
+ *
+ * Two tokens are accepted, each read from a file (one trailing line break
+ * dropped): the --pat-file token is the daemon's, "DataDiff Bot"; the
+ * optional --member-pat token belongs to "Fake User", another member of
+ * the organization. Comments, statuses and subscriptions carry the
+ * identity of the token that created them, and connectionData returns it;
+ * the journal's "auth" says "ok" for the first and "member" for the
+ * second.
  *
  * Under /_fake, without auth, a control API for tests:
  *   GET  /_fake/requests              every REST request so far (journal)
@@ -49,6 +58,7 @@
 #include "fake_fault.h"
 #include "fake_git.h"
 #include "fake_hooks.h"
+#include "fake_identity.h"
 #include "fake_journal.h"
 #include "fake_prs.h"
 #include "fake_reply.h"
@@ -105,17 +115,19 @@ static const char fake_signin_html[] =
     "</html>\n";
 
 enum fake_auth {
-	FAKE_AUTH_OK,
+	FAKE_AUTH_OK, /* the --pat-file token: fake_identity_bot */
 	FAKE_AUTH_MISSING,
 	FAKE_AUTH_BAD,
+	FAKE_AUTH_MEMBER, /* the --member-pat token: fake_identity_member */
 };
 
-static const char *const fake_auth_names[] = {"ok", "missing", "bad"};
+static const char *const fake_auth_names[] = {"ok", "missing", "bad", "member"};
 
 struct fake_options {
 	const char *fixtures;
 	const char *org;
 	const char *pat_file;
+	const char *member_pat_file; /* NULL: no member token */
 	const char *listen;
 	const char *port_file;
 	const char *log;
@@ -126,6 +138,8 @@ struct fake_server {
 	const char *fixtures;
 	char *pat;
 	size_t pat_len;
+	char *member_pat; /* NULL without --member-pat */
+	size_t member_pat_len;
 	struct sockaddr_in addr;
 	uint16_t port;
 	struct MHD_Daemon *daemon;
@@ -152,7 +166,8 @@ static void
 fake_usage(void)
 {
 	fprintf(stderr,
-	    "usage: fake-ado --fixtures DIR --org NAME --pat-file FILE\n"
+	    "usage: fake-ado --fixtures DIR --org NAME --pat-file FILE "
+	    "[--member-pat FILE]\n"
 	    "                [--listen 127.0.0.1:PORT] [--port-file FILE] "
 	    "[--log FILE]\n");
 	exit(2);
@@ -170,6 +185,13 @@ fake_equal(const char *a, const char *b, size_t len)
 	return diff == 0;
 }
 
+/* is pass the token tok (len bytes; NULL: no such token)? */
+static int
+fake_is_token(const char *pass, const char *tok, size_t len)
+{
+	return tok && strlen(pass) == len && fake_equal(pass, tok, len);
+}
+
 static enum fake_auth
 fake_check_auth(struct fake_server *srv, struct MHD_Connection *conn)
 {
@@ -179,11 +201,13 @@ fake_check_auth(struct fake_server *srv, struct MHD_Connection *conn)
 	if (!MHD_lookup_connection_value(
 		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION))
 		return FAKE_AUTH_MISSING;
-	/* any user name; the password must be the PAT */
+	/* any user name; the password must be the PAT or the member's */
 	user = MHD_basic_auth_get_username_password(conn, &pass);
-	if (user && pass && strlen(pass) == srv->pat_len &&
-	    fake_equal(pass, srv->pat, srv->pat_len))
+	if (user && pass && fake_is_token(pass, srv->pat, srv->pat_len))
 		ret = FAKE_AUTH_OK;
+	else if (user && pass &&
+	    fake_is_token(pass, srv->member_pat, srv->member_pat_len))
+		ret = FAKE_AUTH_MEMBER;
 	if (user)
 		MHD_free(user);
 	if (pass)
@@ -231,17 +255,23 @@ fake_api_version(struct MHD_Connection *conn, char *buf, size_t size)
 	return buf;
 }
 
-/* 7.0, 7.1, 7.1-preview and 7.1-preview.N */
+/*
+ * 7.0 and 7.1, each also as -preview and -preview.N (the daemon asks the
+ * preview-only connectionData with its configured version + "-preview")
+ */
 static int
 fake_api_version_ok(const char *v)
 {
 	const char *p;
 
-	if (strcmp(v, "7.0") == 0 || strcmp(v, "7.1") == 0)
-		return 1;
-	if (strncmp(v, "7.1-preview", strlen("7.1-preview")) != 0)
+	if (strncmp(v, "7.0", 3) != 0 && strncmp(v, "7.1", 3) != 0)
 		return 0;
-	p = v + strlen("7.1-preview");
+	p = v + 3;
+	if (*p == '\0')
+		return 1;
+	if (strncmp(p, "-preview", strlen("-preview")) != 0)
+		return 0;
+	p += strlen("-preview");
 	if (*p == '\0')
 		return 1;
 	if (*p++ != '.' || *p == '\0')
@@ -401,7 +431,7 @@ fake_rest_answer(struct fake_server *srv, struct MHD_Connection *conn,
 		    srv->org, srv->org);
 		return NULL;
 	}
-	if (auth != FAKE_AUTH_OK) {
+	if (auth != FAKE_AUTH_OK && auth != FAKE_AUTH_MEMBER) {
 		fake_reply_unauthorized(reply);
 		return NULL;
 	}
@@ -411,7 +441,8 @@ fake_rest_answer(struct fake_server *srv, struct MHD_Connection *conn,
 		return NULL;
 	}
 	version = fake_api_version(conn, vbuf, vsize);
-	if (!version) {
+	/* clients probe connectionData without one */
+	if (!version && !fake_identity_is_route(url)) {
 		fake_reply_error(reply, 400, TYPE_VERSION_MISSING,
 		    "No api-version was supplied for the \"%s\" request. The "
 		    "version must be supplied either as part of the Accept "
@@ -420,7 +451,7 @@ fake_rest_answer(struct fake_server *srv, struct MHD_Connection *conn,
 		    method);
 		return NULL;
 	}
-	if (!fake_api_version_ok(version)) {
+	if (version && !fake_api_version_ok(version)) {
 		fake_reply_error(reply, 400, TYPE_VERSION_RANGE,
 		    "The requested REST API version of %s is out of range for "
 		    "this server. The latest REST API version this server "
@@ -435,8 +466,11 @@ fake_rest_answer(struct fake_server *srv, struct MHD_Connection *conn,
 	req.body = fc->body.buf;
 	req.body_len = fc->body.len;
 	req.host_url = host_url;
+	req.caller = auth == FAKE_AUTH_MEMBER ? &fake_identity_member :
+						&fake_identity_bot;
 	pthread_mutex_lock(&srv->lock);
-	if (!fake_hooks_serve(srv->hooks, &req, reply))
+	if (!fake_identity_serve(&req, reply) &&
+	    !fake_hooks_serve(srv->hooks, &req, reply))
 		fake_git_serve(&srv->git, &req, reply);
 	pthread_mutex_unlock(&srv->lock);
 	return version;
@@ -480,11 +514,19 @@ fake_rest(struct fake_server *srv, struct MHD_Connection *conn,
 
 	if (faulted && hit.delay_ms > 0)
 		fake_delay(srv, hit.delay_ms);
-	if (faulted && (hit.html203 || hit.status))
+	if (faulted && !hit.after && (hit.html203 || hit.status)) {
 		fake_fault_reply(&hit, reply);
-	else
+	} else {
 		version = fake_rest_answer(srv, conn, fc, url, method, auth,
 		    vbuf, sizeof(vbuf), reply);
+		if (faulted && hit.after) {
+			/* done, but the client never learns it */
+			fake_reply_release(reply);
+			fake_reply_init(reply);
+			fake_fault_reply(&hit, reply);
+			version = NULL;
+		}
+	}
 	ret = fake_send(conn, reply, version);
 
 	pthread_mutex_lock(&srv->lock);
@@ -653,6 +695,7 @@ fake_parse_options(int argc, char **argv, struct fake_options *opt)
 	    {"fixtures", required_argument, NULL, 'f'},
 	    {"org", required_argument, NULL, 'o'},
 	    {"pat-file", required_argument, NULL, 'p'},
+	    {"member-pat", required_argument, NULL, 'm'},
 	    {"listen", required_argument, NULL, 'l'},
 	    {"port-file", required_argument, NULL, 'P'},
 	    {"log", required_argument, NULL, 'L'},
@@ -674,6 +717,9 @@ fake_parse_options(int argc, char **argv, struct fake_options *opt)
 		case 'p':
 			opt->pat_file = optarg;
 			break;
+		case 'm':
+			opt->member_pat_file = optarg;
+			break;
 		case 'l':
 			opt->listen = optarg;
 			break;
@@ -694,9 +740,12 @@ fake_parse_options(int argc, char **argv, struct fake_options *opt)
 		    opt->org);
 }
 
-/* the PAT file's content without its trailing line break */
-static void
-fake_read_pat(struct fake_server *srv, const char *path)
+/*
+ * The PAT file's content without its trailing line break, NUL-terminated;
+ * its length goes to *lenp. The caller frees it.
+ */
+static char *
+fake_read_pat(const char *path, size_t *lenp)
 {
 	struct strbuf sb;
 	char chunk[1024];
@@ -727,7 +776,7 @@ fake_read_pat(struct fake_server *srv, const char *path)
 		strbuf_truncate(&sb, sb.len - 1);
 	if (sb.len == 0 || memchr(sb.buf, '\0', sb.len))
 		fatalx("fake-ado: PAT file '%s' holds no usable token", path);
-	srv->pat = strbuf_detach(&sb, &srv->pat_len);
+	return strbuf_detach(&sb, lenp);
 }
 
 static void
@@ -798,7 +847,17 @@ fake_server_init(struct fake_server *srv, const struct fake_options *opt)
 	if (stat(opt->fixtures, &st) == -1 || !S_ISDIR(st.st_mode))
 		fatalx("fake-ado: --fixtures '%s' is not a directory",
 		    opt->fixtures);
-	fake_read_pat(srv, opt->pat_file);
+	srv->pat = fake_read_pat(opt->pat_file, &srv->pat_len);
+	if (opt->member_pat_file) {
+		srv->member_pat =
+		    fake_read_pat(opt->member_pat_file, &srv->member_pat_len);
+		/* one token, two owners: no way to tell who calls */
+		if (srv->member_pat_len == srv->pat_len &&
+		    memcmp(srv->member_pat, srv->pat, srv->pat_len) == 0)
+			fatalx("fake-ado: --member-pat '%s' holds the same "
+			       "token as --pat-file '%s'",
+			    opt->member_pat_file, opt->pat_file);
+	}
 	fake_parse_listen(srv, opt->listen);
 	if (opt->log) {
 		srv->log_fd = open(
@@ -832,6 +891,7 @@ fake_server_release(struct fake_server *srv)
 	if (srv->log_fd >= 0)
 		close(srv->log_fd);
 	free(srv->pat);
+	free(srv->member_pat);
 }
 
 static void

@@ -161,6 +161,17 @@ fake_faults_parse_rule(const cJSON *o, size_t idx, struct fake_rule *rule,
 			    "rule %zu: \"html203\" must be true or false", idx);
 		rule->hit.html203 = cJSON_IsTrue(v);
 	}
+
+	v = cJSON_GetObjectItemCaseSensitive(o, "after");
+	if (v && !cJSON_IsNull(v)) {
+		if (!cJSON_IsBool(v))
+			return fake_faults_fail(err, errlen,
+			    "rule %zu: \"after\" must be true or false", idx);
+		rule->hit.after = cJSON_IsTrue(v);
+		if (rule->hit.after && !rule->hit.status)
+			return fake_faults_fail(err, errlen,
+			    "rule %zu: \"after\" needs a \"status\"", idx);
+	}
 	return 0;
 
 fail_status:
@@ -260,9 +271,10 @@ fake_faults_render(const struct fake_faults *f, struct strbuf *out)
 		strbuf_add_json_string(out, rule->path, strlen(rule->path));
 		strbuf_addf(out,
 		    ",\"status\":%u,\"count\":%ld,\"delay_ms\":%ld,"
-		    "\"html203\":%s,\"retry_after\":",
+		    "\"html203\":%s,\"after\":%s,\"retry_after\":",
 		    rule->hit.status, rule->count, rule->hit.delay_ms,
-		    rule->hit.html203 ? "true" : "false");
+		    rule->hit.html203 ? "true" : "false",
+		    rule->hit.after ? "true" : "false");
 		if (rule->hit.retry_after[0])
 			strbuf_add_json_string(out, rule->hit.retry_after,
 			    strlen(rule->hit.retry_after));

@@ -3,13 +3,15 @@
  *
  * Tests post a JSON array of rules to /_fake/faults:
  *   {"method":"GET"?, "path":"substring"?, "status":503?, "count":2?,
- *    "retry_after":"1"?, "delay_ms":0?, "html203":false?}
+ *    "retry_after":"1"?, "delay_ms":0?, "html203":false?, "after":false?}
  * For each REST request the first rule whose method (if given, compared
  * case-insensitively) matches, whose path (default "": every path) is a
  * substring of the request path, and which has count left (default 1; -1 =
  * forever) is consumed. Its outcome: wait delay_ms, then answer html203
  * (a 203 sign-in page) or status (an error), or serve normally when
- * neither is set.
+ * neither is set. With "after", the request is carried out first (a thread
+ * is created, a status posted) and only its answer is replaced by status:
+ * a gateway error after the service did the work.
  *
  * Not thread-safe: the caller holds the server lock around every call.
  */
@@ -29,6 +31,7 @@ struct fake_faults;
 struct fake_fault_hit {
 	unsigned int status; /* 0 = serve normally after the delay */
 	int html203;         /* answer 203 + a sign-in page */
+	int after;           /* carry the request out, then answer status */
 	long delay_ms;
 	char retry_after[64]; /* "" = no Retry-After header */
 };

@@ -573,8 +573,8 @@ fake_git_dispatch(struct fake_git_call *c, enum fake_git_route route,
 		if (get)
 			fake_prs_list_threads(prs, &c->pr, reply);
 		else
-			fake_prs_create_thread(
-			    prs, &c->pr, req->body, req->body_len, reply);
+			fake_prs_create_thread(prs, &c->pr, req->caller,
+			    req->body, req->body_len, reply);
 		break;
 	case ROUTE_THREAD:
 		if (get)
@@ -595,8 +595,8 @@ fake_git_dispatch(struct fake_git_call *c, enum fake_git_route route,
 		if (get)
 			fake_prs_list_statuses(prs, &c->pr, reply);
 		else
-			fake_prs_create_status(
-			    prs, &c->pr, req->body, req->body_len, reply);
+			fake_prs_create_status(prs, &c->pr, req->caller,
+			    req->body, req->body_len, reply);
 		break;
 	}
 }

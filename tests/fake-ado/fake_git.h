@@ -22,8 +22,9 @@
  * A repository exists when DIR/prs/<repo> does, a pull request when its
  * directory does. Repository ids are lowercased before the lookup.
  *
- * Authentication, api-version and fault injection are the caller's
- * (fake_ado.c); so is the lock around the calls.
+ * Threads, comments and statuses a request creates carry req->caller as
+ * author or createdBy. Authentication, api-version and fault injection are
+ * the caller's (fake_ado.c); so is the lock around the calls.
  */
 #ifndef FAKE_GIT_H
 #define FAKE_GIT_H
@@ -32,6 +33,7 @@
 
 #include <microhttpd.h>
 
+#include "fake_identity.h"
 #include "fake_prs.h"
 #include "fake_reply.h"
 
@@ -52,6 +54,7 @@ struct fake_git_request {
 	const char *body; /* request body (may hold NULs) */
 	size_t body_len;
 	const char *host_url; /* "http://127.0.0.1:PORT", for links */
+	const struct fake_identity *caller; /* whose PAT it was; not NULL */
 };
 
 /* Answer one authenticated, versioned REST request. */

@@ -51,10 +51,6 @@
 	"Microsoft.VisualStudio.Services.WebApi"
 #define TYPE_FIXTURE "FakeAdo.FixtureException, fake-ado"
 
-/* the PAT owner, who creates the subscriptions (as in fake_prs.c) */
-#define FAKE_USER_ID       "6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f"
-#define FAKE_USER_NAME     "DataDiff Bot"
-#define FAKE_USER_LOGIN    "datadiff-bot@fake-ado.example"
 /* the project collection every project belongs to */
 #define FAKE_COLLECTION_ID "c1a5e2d4-7b3f-4e9a-9d8c-2f6b0e1a3c5d"
 
@@ -767,18 +763,19 @@ fake_hooks_event_description(const cJSON *pin, char *buf, size_t size)
 	strbuf_release(&sb);
 }
 
+/* IdentityRef of who, the creator or modifier of a subscription */
 static cJSON *
-fake_hooks_identity(const char *base_url)
+fake_hooks_identity(const char *base_url, const struct fake_identity *who)
 {
 	cJSON *o = cJSON_CreateObject();
 	char url[4096];
 
-	cJSON_AddStringToObject(o, "displayName", FAKE_USER_NAME);
+	cJSON_AddStringToObject(o, "displayName", who->display_name);
 	(void)snprintf(
-	    url, sizeof(url), "%s/_apis/Identities/%s", base_url, FAKE_USER_ID);
+	    url, sizeof(url), "%s/_apis/Identities/%s", base_url, who->id);
 	cJSON_AddStringToObject(o, "url", url);
-	cJSON_AddStringToObject(o, "id", FAKE_USER_ID);
-	cJSON_AddStringToObject(o, "uniqueName", FAKE_USER_LOGIN);
+	cJSON_AddStringToObject(o, "id", who->id);
+	cJSON_AddStringToObject(o, "uniqueName", who->unique_name);
 	return o;
 }
 
@@ -891,9 +888,11 @@ fake_hooks_create(struct fake_hooks *h, const struct fake_git_request *req,
 	cJSON_AddStringToObject(sub, "consumerActionId", "httpRequest");
 	(void)snprintf(text, sizeof(text), "To host %s", host);
 	cJSON_AddStringToObject(sub, "actionDescription", text);
-	cJSON_AddItemToObject(sub, "createdBy", fake_hooks_identity(base_url));
+	cJSON_AddItemToObject(
+	    sub, "createdBy", fake_hooks_identity(base_url, req->caller));
 	cJSON_AddStringToObject(sub, "createdDate", now);
-	cJSON_AddItemToObject(sub, "modifiedBy", fake_hooks_identity(base_url));
+	cJSON_AddItemToObject(
+	    sub, "modifiedBy", fake_hooks_identity(base_url, req->caller));
 	cJSON_AddStringToObject(sub, "modifiedDate", now);
 	cJSON_AddItemToObject(sub, "publisherInputs", pin);
 	pin = NULL;

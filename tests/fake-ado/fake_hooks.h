@@ -25,8 +25,9 @@
  * consumerInputs.url an http(s) URL, the enum inputs in range. Unlike the
  * service, which refuses loopback targets, the fake accepts them, and takes
  * plain http with Basic auth for a loopback target only. The service adds
- * id, url, status "enabled", descriptions, createdBy/Date, modifiedBy/Date,
- * publisherInputs.tfsSubscriptionId and _links.
+ * id, url, status "enabled", descriptions, createdBy/Date, modifiedBy/Date
+ * (the caller: the owner of the PAT), publisherInputs.tfsSubscriptionId
+ * and _links.
  *
  * Subscriptions are kept as received. Every REST answer masks
  * consumerInputs.basicAuthPassword as "********"; the control API

@@ -28,7 +28,7 @@ struct fake_journal_entry {
 	const char *method;
 	const char *path;         /* decoded path */
 	const char *query;        /* raw query string without '?', or "" */
-	const char *auth;         /* "ok", "missing" or "bad" */
+	const char *auth;         /* "ok", "member", "missing" or "bad" */
 	const char *accept;       /* Accept header or NULL */
 	const char *content_type; /* Content-Type header or NULL */
 	const char *body;         /* body or NULL (then "body" is absent) */

@@ -29,17 +29,6 @@
 	"Microsoft.TeamFoundation.Framework.Server." \
 	"LimitExceededException, Microsoft.TeamFoundation.Framework.Server"
 
-/* the PAT owner: author of our comments, creator of our statuses */
-#define FAKE_USER_ID    "6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f"
-#define FAKE_USER_NAME  "DataDiff Bot"
-#define FAKE_USER_LOGIN "datadiff-bot@fake-ado.example"
-/* the identity Azure DevOps writes system comments as */
-#define FAKE_TFS_ID     "00000002-0000-8888-8000-000000000000"
-#define FAKE_TFS_NAME   "Microsoft.VisualStudio.Services.TFS"
-#define FAKE_TFS_LOGIN                          \
-	"00000002-0000-8888-8000-000000000000@" \
-	"2c895908-04e0-4952-89fd-54b0046d6288"
-
 struct fake_pr {
 	char *repo;
 	long id;
@@ -124,17 +113,16 @@ fake_prs_add_link(cJSON *links, const char *rel, const char *fmt, ...)
 	cJSON_AddStringToObject(link, "href", href);
 }
 
-/* IdentityRef of the PAT owner (system = 0) or of the service (1) */
+/* IdentityRef of who: a PAT owner, or the service */
 static cJSON *
-fake_prs_identity(const struct fake_pr_ref *pr, int system)
+fake_prs_identity(const struct fake_pr_ref *pr, const struct fake_identity *who)
 {
-	const char *id = system ? FAKE_TFS_ID : FAKE_USER_ID;
+	const char *id = who->id;
 	cJSON *o = cJSON_CreateObject();
 	char url[2048];
 	cJSON *links;
 
-	cJSON_AddStringToObject(
-	    o, "displayName", system ? FAKE_TFS_NAME : FAKE_USER_NAME);
+	cJSON_AddStringToObject(o, "displayName", who->display_name);
 	(void)snprintf(
 	    url, sizeof(url), "%s/_apis/Identities/%s", pr->base_url, id);
 	cJSON_AddStringToObject(o, "url", url);
@@ -142,8 +130,7 @@ fake_prs_identity(const struct fake_pr_ref *pr, int system)
 	fake_prs_add_link(links, "avatar",
 	    "%s/_apis/GraphProfile/MemberAvatars/%s", pr->base_url, id);
 	cJSON_AddStringToObject(o, "id", id);
-	cJSON_AddStringToObject(
-	    o, "uniqueName", system ? FAKE_TFS_LOGIN : FAKE_USER_LOGIN);
+	cJSON_AddStringToObject(o, "uniqueName", who->unique_name);
 	(void)snprintf(url, sizeof(url), "%s/_api/_common/identityImage?id=%s",
 	    pr->base_url, id);
 	cJSON_AddStringToObject(o, "imageUrl", url);
@@ -165,18 +152,18 @@ fake_prs_utf16_len(const char *s)
 	return n;
 }
 
-/* A new comment in read form. */
+/* A new comment by author in read form. */
 static cJSON *
 fake_prs_comment(const struct fake_pr_ref *pr, long thread_id, long id,
-    long parent, const char *content, const char *type, int system,
-    const char *now)
+    long parent, const char *content, const char *type,
+    const struct fake_identity *author, const char *now)
 {
 	cJSON *c = cJSON_CreateObject();
 	cJSON *links;
 
 	cJSON_AddNumberToObject(c, "id", (double)id);
 	cJSON_AddNumberToObject(c, "parentCommentId", (double)parent);
-	cJSON_AddItemToObject(c, "author", fake_prs_identity(pr, system));
+	cJSON_AddItemToObject(c, "author", fake_prs_identity(pr, author));
 	cJSON_AddStringToObject(c, "content", content);
 	cJSON_AddStringToObject(c, "publishedDate", now);
 	cJSON_AddStringToObject(c, "lastUpdatedDate", now);
@@ -260,8 +247,8 @@ fake_prs_system_thread(const struct fake_pr_ref *pr, const char *now)
 
 	cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(t, "comments"),
 	    fake_prs_comment(pr, 1, 1, 0,
-		"Fake User added Data Reviewers as a reviewer", "system", 1,
-		now));
+		FAKE_IDENTITY_MEMBER_NAME " added Data Reviewers as a reviewer",
+		"system", &fake_identity_tfs, now));
 	cJSON_AddItemToObject(props, "CodeReviewThreadType",
 	    fake_prs_property(
 		"System.String", cJSON_CreateString("ReviewersUpdate")));
@@ -492,10 +479,14 @@ fake_prs_get_thread(struct fake_prs *prs, const struct fake_pr_ref *pr,
 		(void)fake_reply_json(reply, 200, t);
 }
 
-/* Validate one comment of a new thread and build it, or NULL after 400. */
+/*
+ * Validate one comment of a new thread and build it with author, or NULL
+ * after a 400 answer.
+ */
 static cJSON *
 fake_prs_new_comment(const struct fake_pr_ref *pr, long thread_id, long id,
-    const cJSON *in, const char *now, struct fake_reply *reply)
+    const cJSON *in, const struct fake_identity *author, const char *now,
+    struct fake_reply *reply)
 {
 	const cJSON *content, *parent;
 	long type, parent_id = 0;
@@ -524,12 +515,13 @@ fake_prs_new_comment(const struct fake_pr_ref *pr, long thread_id, long id,
 	if (type == -1)
 		return NULL;
 	return fake_prs_comment(pr, thread_id, id, parent_id,
-	    content->valuestring, comment_types[type], 0, now);
+	    content->valuestring, comment_types[type], author, now);
 }
 
 void
 fake_prs_create_thread(struct fake_prs *prs, const struct fake_pr_ref *pr,
-    const char *body, size_t len, struct fake_reply *reply)
+    const struct fake_identity *caller, const char *body, size_t len,
+    struct fake_reply *reply)
 {
 	struct fake_pr *p = fake_prs_get(prs, pr);
 	const cJSON *comments, *item, *v;
@@ -558,7 +550,7 @@ fake_prs_create_thread(struct fake_prs *prs, const struct fake_pr_ref *pr,
 	list = cJSON_GetObjectItemCaseSensitive(thread, "comments");
 	cJSON_ArrayForEach (item, comments) {
 		comment = fake_prs_new_comment(
-		    pr, p->next_thread, ++n, item, now, reply);
+		    pr, p->next_thread, ++n, item, caller, now, reply);
 		if (!comment)
 			goto out;
 		cJSON_AddItemToArray(list, comment);
@@ -739,7 +731,8 @@ fake_prs_opt_string(const cJSON *doc, const char *key, const char *param,
 
 void
 fake_prs_create_status(struct fake_prs *prs, const struct fake_pr_ref *pr,
-    const char *body, size_t len, struct fake_reply *reply)
+    const struct fake_identity *caller, const char *body, size_t len,
+    struct fake_reply *reply)
 {
 	struct fake_pr *p = fake_prs_get(prs, pr);
 	const char *description, *target_url, *name, *genre;
@@ -806,7 +799,8 @@ fake_prs_create_status(struct fake_prs *prs, const struct fake_pr_ref *pr,
 		cJSON_AddStringToObject(ctx, "genre", genre);
 	cJSON_AddStringToObject(status, "creationDate", now);
 	cJSON_AddStringToObject(status, "updatedDate", now);
-	cJSON_AddItemToObject(status, "createdBy", fake_prs_identity(pr, 0));
+	cJSON_AddItemToObject(
+	    status, "createdBy", fake_prs_identity(pr, caller));
 	if (target_url)
 		cJSON_AddStringToObject(status, "targetUrl", target_url);
 	if (iteration)

@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 
+#include "fake_identity.h"
 #include "fake_reply.h"
 
 #define FAKE_PRS_MAX_COMMENT_CHARS 150000 /* UTF-16 units, as the service */
@@ -53,9 +54,13 @@ void fake_prs_list_threads(struct fake_prs *prs, const struct fake_pr_ref *pr,
 void fake_prs_get_thread(struct fake_prs *prs, const struct fake_pr_ref *pr,
     long thread_id, struct fake_reply *reply);
 
-/* POST .../threads with a GitPullRequestCommentThread body */
+/*
+ * POST .../threads with a GitPullRequestCommentThread body; caller (whose
+ * PAT made the request) is the author of every comment.
+ */
 void fake_prs_create_thread(struct fake_prs *prs, const struct fake_pr_ref *pr,
-    const char *body, size_t len, struct fake_reply *reply);
+    const struct fake_identity *caller, const char *body, size_t len,
+    struct fake_reply *reply);
 
 /* PATCH .../threads/{t}: status and properties */
 void fake_prs_update_thread(struct fake_prs *prs, const struct fake_pr_ref *pr,
@@ -74,9 +79,10 @@ void fake_prs_update_comment(struct fake_prs *prs, const struct fake_pr_ref *pr,
 void fake_prs_list_statuses(struct fake_prs *prs, const struct fake_pr_ref *pr,
     struct fake_reply *reply);
 
-/* POST .../statuses with a GitPullRequestStatus body */
+/* POST .../statuses with a GitPullRequestStatus body; caller is createdBy */
 void fake_prs_create_status(struct fake_prs *prs, const struct fake_pr_ref *pr,
-    const char *body, size_t len, struct fake_reply *reply);
+    const struct fake_identity *caller, const char *body, size_t len,
+    struct fake_reply *reply);
 
 /* Control API: 200 with the bare JSON array of threads, or of statuses. */
 void fake_prs_dump_threads(struct fake_prs *prs, const struct fake_pr_ref *pr,

@@ -22,11 +22,17 @@
 #   fx_changes DIR REPO PR ITERATION JSON_ARRAY [COMPARETO]
 #   fx_pr DIR REPO PR JSON_OBJECT
 # Running (call directly, not in $(...), so $FX_PID stays our child):
-#   fx_start BUILD DIR ORG PATFILE WORKDIR   sets FX_PID FX_PORT FX_URL
+#   fx_start BUILD DIR ORG PATFILE WORKDIR [MEMBER_PATFILE]
+#                                            sets FX_PID FX_PORT FX_URL
 #                                            FX_ORG_URL FX_CONTROL
+#                                            FX_MEMBER_PAT_FILE
 #   fx_stop                                  SIGTERM, wait; its exit status
 #   fx_faults JSON_ARRAY | fx_reset | fx_requests | fx_threads REPO PR |
 #   fx_statuses REPO PR                      the /_fake control API
+# Acting as the member, "Fake User" (another user of the organization, not
+# the daemon; needs fx_start with a member PAT file):
+#   fx_member_curl CURL_ARGS...              curl with the member's token
+#   fx_member_thread REPO PR JSON            create a thread; print it
 
 # fx_init DIR: an empty fixture directory
 fx_init() {
@@ -151,15 +157,24 @@ fx_alive() {
 	[ -n "$_fx_st" ] && [ "$_fx_st" != Z ] && [ "$_fx_st" != X ]
 }
 
-# fx_start BUILD DIR ORG PATFILE WORKDIR: start BUILD/fake-ado in the
-# background, wait (at most 20 s) for its port file. Sets FX_PID, FX_PORT,
-# FX_URL (http://127.0.0.1:PORT), FX_ORG_URL (FX_URL/ORG) and FX_CONTROL
-# (FX_URL/_fake). Its stderr goes to WORKDIR/fake-ado.stderr, the request
-# log to WORKDIR/fake-ado.requests.log.
+# fx_start BUILD DIR ORG PATFILE WORKDIR [MEMBER_PATFILE]: start
+# BUILD/fake-ado in the background, wait (at most 20 s) for its port file.
+# Requests with the token of PATFILE act as the daemon ("DataDiff Bot").
+# MEMBER_PATFILE (default: $FX_MEMBER_PAT_FILE when set and not empty)
+# holds a second token, of "Fake User", another member of the organization
+# (fake-ado --member-pat): without one, that user's requests get 401.
+# Sets FX_PID, FX_PORT, FX_URL (http://127.0.0.1:PORT), FX_ORG_URL
+# (FX_URL/ORG), FX_CONTROL (FX_URL/_fake) and FX_MEMBER_PAT_FILE (the
+# member PAT file in use, "" for none; later fx_start calls default to it
+# too). Its stderr goes to WORKDIR/fake-ado.stderr, the request log to
+# WORKDIR/fake-ado.requests.log.
 fx_start() {
 	_fx_pf=$5/fake-ado.port
+	FX_MEMBER_PAT_FILE=${6:-${FX_MEMBER_PAT_FILE:-}}
 	rm -f "$_fx_pf"
 	"$1/fake-ado" --fixtures "$2" --org "$3" --pat-file "$4" \
+		${FX_MEMBER_PAT_FILE:+--member-pat} \
+		${FX_MEMBER_PAT_FILE:+"$FX_MEMBER_PAT_FILE"} \
 		--listen 127.0.0.1:0 --port-file "$_fx_pf" \
 		--log "$5/fake-ado.requests.log" 2>"$5/fake-ado.stderr" &
 	FX_PID=$!
@@ -227,6 +242,35 @@ fx_threads() {
 fx_statuses() {
 	curl -sS -f --max-time 10 -G --data-urlencode "repo=$1" \
 		--data-urlencode "pr=$2" "$FX_CONTROL/statuses"
+}
+
+# fx_member_curl CURL_ARGS...: curl as the member: Basic auth with an empty
+# user name and the token of $FX_MEMBER_PAT_FILE (its line break dropped,
+# as fake-ado does), handed over in a config on fd 3 so it never shows on
+# a command line
+fx_member_curl() {
+	if [ -z "${FX_MEMBER_PAT_FILE:-}" ]; then
+		echo "fx_member_curl: fake-ado was started without a member PAT" >&2
+		return 1
+	fi
+	_fx_tok=$(cat "$FX_MEMBER_PAT_FILE") || return 1
+	_fx_tok=${_fx_tok%"$(printf '\r')"}
+	_fx_tok=$(printf '%s' "$_fx_tok" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g')
+	curl --config /dev/fd/3 "$@" 3<<EOF
+user = ":$_fx_tok"
+EOF
+	_fx_rc=$?
+	_fx_tok=
+	return "$_fx_rc"
+}
+
+# fx_member_thread REPO PR JSON: create a thread (a GitPullRequestCommentThread
+# body, as the daemon posts) on pull request PR of REPO as the member; print
+# the thread the fake answers; fail unless it answers 2xx
+fx_member_thread() {
+	fx_member_curl -sS -f --max-time 10 -X POST \
+		-H 'Content-Type: application/json' --data-binary "$3" \
+		"$FX_ORG_URL/_apis/git/repositories/$1/pullRequests/$2/threads?api-version=7.1"
 }
 
 # fx_tree_changes DIR BASE_TREE HEAD_TREE: compare two directory trees and

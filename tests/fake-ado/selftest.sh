@@ -251,9 +251,13 @@ t_version_bad() {
 	areq GET "$BP/iterations?api-version=7.2-preview.1" &&
 	status_is 400 &&
 	areq GET "$BP/iterations?api-version=7.1-preview.1" &&
-	status_is 200
+	status_is 200 &&
+	areq GET "$BP/iterations?api-version=7.0-preview.2" &&
+	status_is 200 &&
+	areq GET "$BP/iterations?api-version=7.1-previewx" &&
+	status_is 400
 }
-run "api-version: only 7.0, 7.1, 7.1-preview* accepted" t_version_bad
+run "api-version: only 7.0, 7.1 and their -preview* accepted" t_version_bad
 
 t_org() {
 	areq GET "$FX_URL/Contoso/p/_apis/git/repositories/$REPO/pullRequests/1/iterations?$V" &&
@@ -736,6 +740,105 @@ t_hooks_delete() {
 run "hooks: DELETE -> 204 then 404; 405, 404, 401, 400 as for other routes" \
 	t_hooks_delete
 
+# ---- identities: connectionData, and a second PAT ----
+
+BOT_ID=6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f
+MEMBER_ID=2f7d6a3c-9b8e-4c1d-a0f5-6e4b3c2d1a09
+TFS_ID=00000002-0000-8888-8000-000000000000
+MEMBER_PAT="member-pat-$$-Kp3vR"
+printf '%s\n' "$MEMBER_PAT" >"$WORK/member-pat"
+CD=$FX_ORG_URL/_apis/connectionData
+
+# is_user ID NAME LOGIN: the last body is connectionData for that user
+is_user() {
+	jqt '.authenticatedUser.id == $id and
+		.authorizedUser == .authenticatedUser and
+		.authenticatedUser.providerDisplayName == $name and
+		.authenticatedUser.isActive == true and
+		.authenticatedUser.properties.Account ==
+			{"$type": "System.String", "$value": $login} and
+		(.authenticatedUser.descriptor | startswith(
+			"Microsoft.IdentityModel.Claims.ClaimsIdentity;") and
+			endswith("\\" + $login)) and
+		(.authenticatedUser.subjectDescriptor | startswith("aad.")) and
+		.authenticatedUser.resourceVersion == 2 and
+		.authenticatedUser.metaTypeId == 0 and
+		(.instanceId | test("^[0-9a-f-]{36}$")) and
+		(.deploymentId | test("^[0-9a-f-]{36}$")) and
+		.deploymentType == "hosted" and
+		.locationServiceData.serviceOwner ==
+			"00025394-6065-48ca-87d9-7f5672854ef7" and
+		.locationServiceData.defaultAccessMappingMoniker ==
+			"PublicAccessMapping"' \
+		--arg id "$1" --arg name "$2" --arg login "$3"
+}
+
+t_identity_bot() {
+	areq GET "$CD?api-version=7.1-preview" && status_is 200 &&
+	hdr '^Content-Type: application/json; charset=utf-8; api-version=7.1-preview$' &&
+	is_user "$BOT_ID" "DataDiff Bot" datadiff-bot@fake-ado.example &&
+	_me=$(jq -r .authenticatedUser.id "$WORK/body") &&
+	ajson POST "$BP/threads?$V" '{"comments":[{"content":"mine"}]}' &&
+	status_is 200 &&
+	jqt '.comments[0].author.id == $me and
+		.comments[0].author.displayName == "DataDiff Bot" and
+		.comments[0].author.uniqueName == "datadiff-bot@fake-ado.example"' \
+		--arg me "$_me" &&
+	areq GET "$BP/statuses?$V" && status_is 200 &&
+	jqt '.count > 0 and all(.value[]; .createdBy.id == $me)' --arg me "$_me" &&
+	areq GET "$HOOKS?$V" && status_is 200 &&
+	jqt '.count > 0 and all(.value[];
+		.createdBy.id == $me and .modifiedBy.id == $me)' --arg me "$_me" &&
+	areq GET "$BP/threads/1?$V" &&
+	jqt '.comments[0].author.id == $tfs' --arg tfs "$TFS_ID"
+}
+run "connectionData: the bot's id, which is the author of its comments, creator of its statuses and subscriptions" \
+	t_identity_bot
+
+t_identity_version() {
+	areq GET "$CD" && status_is 200 &&
+	hdr '^Content-Type: application/json; charset=utf-8$' &&
+	jqt '.authenticatedUser.id == $id' --arg id "$BOT_ID" &&
+	areq GET "$FX_ORG_URL/_APIS/ConnectionData/?api-version=7.1-preview.1" &&
+	status_is 200 &&
+	areq GET "$CD" -H 'Accept: application/json;api-version=7.1' &&
+	status_is 200 &&
+	areq GET "$CD?api-version=7.0-preview" && status_is 200 &&
+	areq GET "$CD?api-version=6.0" && ado_error 400 VssVersionOutOfRangeException &&
+	areq GET "$CD?api-version=7.2-preview" && status_is 400 &&
+	areq GET "$CD?api-version=7.10" && status_is 400
+}
+run "connectionData: api-version optional, checked when given; path any case" \
+	t_identity_version
+
+t_identity_errors() {
+	req GET "$CD" -u ":not-the-pat" && ado_error 401 UnauthorizedRequestException &&
+	hdr '^WWW-Authenticate: Basic realm=' &&
+	req GET "$CD?api-version=7.1-preview" && status_is 401 &&
+	areq POST "$CD?api-version=7.1-preview" && ado_error 405 VssMethodNotAllowedException &&
+	hdr '^Allow: GET$' &&
+	areq GET "$CD/more?$V" && ado_error 404 VssResourceNotFoundException &&
+	fx_faults '[{"path":"/_apis/connectionData","status":503}]' &&
+	areq GET "$CD" && ado_error 503 InjectedFaultException &&
+	areq GET "$CD" && status_is 200 &&
+	fx_requests >"$WORK/body" &&
+	jqt '[.[] | select(.path | endswith("/connectionData"))][-2:] |
+		map([.auth, .status, .fault]) == [["ok", 503, true], ["ok", 200, false]]'
+}
+run "connectionData: wrong PAT 401, POST 405, faults and journal as for other routes" \
+	t_identity_errors
+
+t_member_refused() {
+	req GET "$CD" -u ":$MEMBER_PAT" && ado_error 401 UnauthorizedRequestException &&
+	req GET "$BP/threads?$V" -u ":$MEMBER_PAT" && status_is 401 &&
+	fx_requests >"$WORK/body" &&
+	jqt '.[-2:] | map([.auth, .status]) == [["bad", 401], ["bad", 401]]' &&
+	[ -z "$FX_MEMBER_PAT_FILE" ] &&
+	! fx_member_thread "$REPO" 1 '{"comments":[{"content":"x"}]}' 2>/dev/null
+}
+run "member: without --member-pat the member's token -> 401" t_member_refused
+
+
 t_fault_503() {
 	fx_faults '[{"method":"GET","path":"/iterations","status":503,"count":2}]' &&
 	areq GET "$BP/iterations?$V" && ado_error 503 InjectedFaultException &&
@@ -779,6 +882,19 @@ t_fault_203() {
 	areq GET "$BP/threads?$V" && status_is 200
 }
 run "faults: html203 -> 203 + an HTML sign-in page" t_fault_203
+
+t_fault_after() {
+	fx_threads "$REPO" 1 >"$WORK/before" &&
+	fx_faults '[{"method":"POST","path":"/threads","status":502,"after":true}]' &&
+	ajson POST "$BP/threads?$V" '{"comments":[{"content":"lost answer"}]}' &&
+	status_is 502 &&
+	fx_threads "$REPO" 1 >"$WORK/body" &&
+	jqt "length == $(jq length "$WORK/before") + 1 and
+		.[-1].comments[0].content == \"lost answer\"" &&
+	req POST "$FX_CONTROL/faults" --data-binary '[{"after":true}]' &&
+	status_is 400
+}
+run "faults: after -> carried out, then the error status" t_fault_after
 
 t_fault_delay() {
 	fx_faults '[{"path":"/iterations","delay_ms":300,"count":1}]' &&
@@ -888,6 +1004,109 @@ t_sigterm() {
 # waiting, so this also checks that delays end at shutdown
 run "SIGTERM: exit status 0 (no leaks under ASan), even with a delayed request" \
 	t_sigterm
+
+# ---- a fake with a member PAT ----
+
+mkdir -p "$WORK/m"
+
+t_member_same_token() {
+	! fx_start "$BUILD" "$FX" "$ORG" "$WORK/pat" "$WORK/m" "$WORK/pat" \
+		2>/dev/null &&
+	[ -z "$FX_PID" ] &&
+	grep -q "holds the same token as --pat-file" "$WORK/m/fake-ado.stderr"
+}
+run "member: --member-pat with the --pat-file token -> refuses to start" \
+	t_member_same_token
+
+t_member_start() {
+	fx_start "$BUILD" "$FX" "$ORG" "$WORK/pat" "$WORK/m" "$WORK/member-pat" &&
+	[ "$FX_MEMBER_PAT_FILE" = "$WORK/member-pat" ] &&
+	grep -q "^fake-ado: listening on 127.0.0.1:$FX_PORT\$" \
+		"$WORK/m/fake-ado.stderr"
+}
+run "member: fx_start with MEMBER_PATFILE starts fake-ado --member-pat" \
+	t_member_start
+
+CD=$FX_ORG_URL/_apis/connectionData
+MBP=$FX_ORG_URL/_apis/git/repositories/$REPO/pullRequests/1
+
+# mjson METHOD URL JSON: a request with a JSON body as the member
+mjson() {
+	req "$1" "$2" -u ":$MEMBER_PAT" -H 'Content-Type: application/json' \
+		--data-binary "$3"
+}
+
+t_member_identity() {
+	req GET "$CD?api-version=7.1-preview" -u "whoever:$MEMBER_PAT" &&
+	status_is 200 &&
+	is_user "$MEMBER_ID" "Fake User" fake.user@fake-ado.example &&
+	_cd=$(fx_member_curl -sS -f --max-time 10 "$CD") &&
+	[ "$(printf '%s' "$_cd" | jq -r .authenticatedUser.id)" = "$MEMBER_ID" ] &&
+	areq GET "$CD" && status_is 200 &&
+	is_user "$BOT_ID" "DataDiff Bot" datadiff-bot@fake-ado.example &&
+	req GET "$CD" -u ":${MEMBER_PAT}x" && status_is 401
+}
+run "member: connectionData names the member for its token, the bot for the PAT" \
+	t_member_identity
+
+t_member_thread() {
+	fx_member_thread "$REPO" 1 "$THREAD_BODY" >"$WORK/body" &&
+	jqt '.id == 2 and .comments[0].author.id == $id and
+		.comments[0].author.displayName == "Fake User" and
+		.comments[0].author.uniqueName == "fake.user@fake-ado.example" and
+		.properties["DataDiff.ReportKey"]["$value"] == "datadiff:v1"' \
+		--arg id "$MEMBER_ID" &&
+	mjson POST "$MBP/threads?$V" \
+		'{"comments":[{"content":"a"},{"content":"b","parentCommentId":1}]}' &&
+	status_is 200 &&
+	jqt '[.comments[].author.id] == [$id, $id]' --arg id "$MEMBER_ID" &&
+	ajson POST "$MBP/threads?$V" "$THREAD_BODY" && status_is 200 &&
+	jqt '.id == 4 and .comments[0].author.id == $id' --arg id "$BOT_ID" &&
+	areq GET "$MBP/threads?$V" && status_is 200 &&
+	jqt '[.value[].comments[0].author.id] == [$tfs, $m, $m, $b]' \
+		--arg tfs "$TFS_ID" --arg m "$MEMBER_ID" --arg b "$BOT_ID"
+}
+run "member: threads it creates carry it as author; the bot's stay the bot's" \
+	t_member_thread
+
+t_member_status_hook() {
+	mjson POST "$MBP/statuses?$V" '{"state":"succeeded","context":{"name":"ci"}}' &&
+	status_is 200 &&
+	jqt '.createdBy.id == $id and .createdBy.displayName == "Fake User"' \
+		--arg id "$MEMBER_ID" &&
+	ajson POST "$MBP/statuses?$V" '{"state":"pending","context":{"name":"data-diff"}}' &&
+	status_is 200 && jqt '.createdBy.id == $id' --arg id "$BOT_ID" &&
+	mjson POST "$FX_ORG_URL/_apis/hooks/subscriptions?$V" "$(sub_body)" &&
+	status_is 200 &&
+	jqt '.createdBy.id == $id and .modifiedBy.id == $id' --arg id "$MEMBER_ID"
+}
+run "member: statuses and subscriptions it creates carry it as createdBy" \
+	t_member_status_hook
+
+t_member_journal() {
+	fx_requests >"$WORK/body" &&
+	jqt 'any(.[]; .auth == "member" and .status == 200 and
+			(.path | endswith("/connectionData"))) and
+		any(.[]; .auth == "member" and .method == "POST" and
+			(.path | endswith("/threads"))) and
+		any(.[]; .auth == "ok" and .status == 200) and
+		any(.[]; .auth == "bad" and .status == 401) and
+		([.[] | select(.auth == "member")] | length) == 6' &&
+	_b64=$(printf ':%s' "$MEMBER_PAT" | base64 | tr -d '\n') &&
+	! grep -qF "$MEMBER_PAT" "$WORK/body" && ! grep -qF "$_b64" "$WORK/body" &&
+	! grep -qF "$MEMBER_PAT" "$WORK/m/fake-ado.requests.log" &&
+	! grep -qF "$_b64" "$WORK/m/fake-ado.requests.log"
+}
+run "member: the journal says auth \"member\", never the member's token" \
+	t_member_journal
+
+t_member_sigterm() {
+	fx_stop &&
+	! grep -qiE 'AddressSanitizer|LeakSanitizer|runtime error' \
+		"$WORK/m/fake-ado.stderr"
+}
+run "member: SIGTERM, exit status 0" t_member_sigterm
+
 
 echo "fake-ado: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -19,7 +19,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = 0, nch = 0;
 	unsigned skip, top;
 	long t, c;
-	char err[256], msg[128];
+	char err[256], msg[128], id[EVENT_GUID_LEN + 1];
 
 	if (size > (1 << 20))
 		return 0;
@@ -45,8 +45,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	ado_changes_free(ch, nch);
 	if (adoparse_find_thread(json, size, "datadiffd.report",
-		"<!-- datadiffd:report -->", &t, &c, err, sizeof(err)) == 1)
+		"6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f", &t, &c, err,
+		sizeof(err)) == 1)
 		assert(t >= 1 && c >= 1);
+	if (adoparse_identity(json, size, id, err, sizeof(err)) == 0)
+		assert(event_is_guid(id));
 	if (adoparse_thread_ids(json, size, &t, &c, err, sizeof(err)) == 0)
 		assert(t >= 1 && c >= 1);
 	adoparse_error_message(json, size, msg, sizeof(msg));

@@ -20,6 +20,7 @@ dd_start || exit 1
 
 fx_faults '[{"method": "GET", "path": "/pullRequests/1/iterations", "status": 503, "count": 2},
 	{"method": "POST", "path": "/pullRequests/1/threads", "status": 429, "count": 1, "retry_after": "1"},
+	{"method": "POST", "path": "/pullRequests/1/statuses", "status": 503, "count": 1, "retry_after": "0"},
 	{"method": "GET", "path": "/blobs/", "status": 500, "count": 1}]'
 ado_event "$T/e1.json" created "$HEAD" "$BASE" 1
 code=$(post "$T/e1.json")
@@ -32,8 +33,10 @@ check "the 503s were retried" test "$(requests_matching '^GET .*/pullRequests/1/
 check "the 429 waited for Retry-After, then POSTed again" \
 	test "$(requests_matching '^POST .*/pullRequests/1/threads')" -eq 2
 check "each retry is one log line" \
-	test "$(grep -c 'ado: .* retrying in' "$T/log")" -eq 4
+	test "$(grep -c 'ado: .* retrying in' "$T/log")" -eq 5
 check "a Retry-After of 1 s was honoured" grep -q 'HTTP 429, retrying in 1.0 s' "$T/log"
+check "a Retry-After of 0 still waits 1 s, no busy loop" \
+	grep -q 'statuses: HTTP 503, retrying in 1.0 s' "$T/log"
 
 # a rejected PAT: 203 and a sign-in page, for every listing of iterations
 fx_faults '[{"path": "/pullRequests/2/iterations", "html203": true, "count": -1}]'

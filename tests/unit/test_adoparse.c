@@ -160,49 +160,101 @@ test_changes_bad_path(void **state)
 	}
 }
 
+#define ME    "6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f"
+#define OTHER "2f7d6a3c-9b8e-4c1d-a0f5-6e4b3c2d1a09"
+#define PROP                                               \
+	"\"properties\":{\"datadiffd.report\":{\"$type\":" \
+	"\"System.String\",\"$value\":\"1\"}}"
+
 static void
 test_find_thread(void **state)
 {
 	const char *json =
-	    "{\"count\":4,\"value\":["
+	    "{\"count\":6,\"value\":["
+	    /* the service's own thread */
 	    "{\"id\":1,\"comments\":[{\"id\":1,\"content\":\"x\","
+	    "\"author\":{\"id\":\"00000002-0000-8888-8000-000000000000\"},"
 	    "\"commentType\":\"system\"}],\"properties\":{\"CodeReviewThreadType\":"
 	    "{\"$type\":\"System.String\",\"$value\":\"ReviewersUpdate\"}}},"
+	    /* ours, deleted */
 	    "{\"id\":5,\"isDeleted\":true,\"comments\":[{\"id\":1,"
-	    "\"content\":\"<!-- datadiffd:report -->old\"}]},"
-	    "{\"id\":7,\"comments\":[{\"id\":3,\"content\":\"text\"}],"
-	    "\"properties\":{\"datadiffd.report\":{\"$type\":\"System.String\","
-	    "\"$value\":\"1\"}}},"
-	    "{\"id\":9,\"comments\":[{\"id\":1,"
-	    "\"content\":\"<!-- datadiffd:report -->\"}]}]}";
-	const char *by_marker =
-	    "{\"value\":[{\"id\":9,\"comments\":[{\"id\":2,"
-	    "\"content\":\"<!-- datadiffd:report -->\\n## x\"}]}]}";
+	    "\"author\":{\"id\":\"" ME "\"},\"content\":\"old\"}]," PROP "},"
+	    /* someone else's, with our property and marker: not ours */
+	    "{\"id\":6,\"comments\":[{\"id\":2,\"author\":{\"id\":\"" OTHER
+	    "\"},\"content\":\"<!-- datadiffd:report -->\"}]," PROP "},"
+	    /* ours without the property (a comment of ours): not it */
+	    "{\"id\":8,\"comments\":[{\"id\":1,\"author\":{\"id\":\"" ME
+	    "\"},\"content\":\"<!-- datadiffd:report -->\"}]},"
+	    /* ours */
+	    "{\"id\":7,\"comments\":[{\"id\":3,\"author\":{\"id\":\"" ME
+	    "\"},\"content\":\"text\"}]," PROP "},"
+	    "{\"id\":9,\"comments\":[{\"id\":1,\"author\":{\"id\":\"" ME
+	    "\"}}]," PROP "}]}";
+	const char *no_author = "{\"value\":[{\"id\":9,\"comments\":[{\"id\":2,"
+				"\"author\":{\"id\":7}}]," PROP
+				"},{\"id\":4,\"comments\":[]," PROP "}]}";
 	const char *none = "{\"count\":0,\"value\":[]}";
 	long t = 0, c = 0;
 	char err[128];
 
 	(void)state;
-	/* the property wins, deleted threads are skipped */
-	assert_int_equal(
-	    adoparse_find_thread(json, strlen(json), "datadiffd.report",
-		"<!-- datadiffd:report -->", &t, &c, err, sizeof(err)),
+	/* property and author: the first such thread not deleted */
+	assert_int_equal(adoparse_find_thread(json, strlen(json),
+			     "datadiffd.report", ME, &t, &c, err, sizeof(err)),
 	    1);
 	assert_int_equal(t, 7);
 	assert_int_equal(c, 3);
-	assert_int_equal(adoparse_find_thread(by_marker, strlen(by_marker),
-			     "datadiffd.report", "<!-- datadiffd:report -->",
-			     &t, &c, err, sizeof(err)),
-	    1);
-	assert_int_equal(t, 9);
-	assert_int_equal(c, 2);
 	assert_int_equal(
-	    adoparse_find_thread(none, strlen(none), "datadiffd.report",
-		"<!-- datadiffd:report -->", &t, &c, err, sizeof(err)),
+	    adoparse_find_thread(json, strlen(json), "datadiffd.report",
+		"6F1C2D3E-4A5B-4C6D-8E7F-0A1B2C3D4E5F", &t, &c, err,
+		sizeof(err)),
+	    1);
+	assert_int_equal(t, 7);
+	/* another member's thread is theirs even with our property */
+	assert_int_equal(
+	    adoparse_find_thread(json, strlen(json), "datadiffd.report", OTHER,
+		&t, &c, err, sizeof(err)),
+	    1);
+	assert_int_equal(t, 6);
+	assert_int_equal(c, 2);
+	assert_int_equal(adoparse_find_thread(no_author, strlen(no_author),
+			     "datadiffd.report", ME, &t, &c, err, sizeof(err)),
+	    0);
+	assert_int_equal(adoparse_find_thread(none, strlen(none),
+			     "datadiffd.report", ME, &t, &c, err, sizeof(err)),
 	    0);
 	assert_int_equal(
-	    adoparse_find_thread("{}", 2, "p", "m", &t, &c, err, sizeof(err)),
+	    adoparse_find_thread("{}", 2, "p", ME, &t, &c, err, sizeof(err)),
 	    -1);
+}
+
+static void
+test_identity(void **state)
+{
+	const char *good =
+	    "{\"authenticatedUser\":{\"id\":\"" ME "\",\"descriptor\":\"x\","
+	    "\"providerDisplayName\":\"DataDiff Bot\",\"isActive\":true},"
+	    "\"authorizedUser\":{\"id\":\"" OTHER "\"},"
+	    "\"instanceId\":\"c1a5e2d4-7b3f-4e9a-9d8c-2f6b0e1a3c5d\"}";
+	const char *bad[] = {
+	    "{}",
+	    "{\"authenticatedUser\":{}}",
+	    "{\"authenticatedUser\":{\"id\":7}}",
+	    "{\"authenticatedUser\":{\"id\":\"not-a-guid\"}}",
+	    "{\"authorizedUser\":{\"id\":\"" ME "\"}}",
+	    "[1]",
+	    "<html>",
+	};
+	char id[40], err[128];
+
+	(void)state;
+	assert_int_equal(
+	    adoparse_identity(good, strlen(good), id, err, sizeof(err)), 0);
+	assert_string_equal(id, ME);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (adoparse_identity(
+			bad[i], strlen(bad[i]), id, err, sizeof(err)) != -1)
+			fail_msg("case %zu parsed", i);
 }
 
 static void
@@ -240,6 +292,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_changes_pages),
 	    cmocka_unit_test(test_changes_bad_path),
 	    cmocka_unit_test(test_find_thread),
+	    cmocka_unit_test(test_identity),
 	    cmocka_unit_test(test_thread_ids_and_errors),
 	};
 
