@@ -67,7 +67,8 @@ fail_on = duplicate_keys, malformed
 key = sku
 CONF
 sed 's/^/  /' "$T/datadiffd.conf"
-"$BUILD/datadiffd" -c "$T/datadiffd.conf" >"$T/datadiffd.log" 2>&1 &
+: >"$T/datadiffd.log" # before the daemon, which starts in the background
+"$BUILD/datadiffd" -c "$T/datadiffd.conf" >>"$T/datadiffd.log" 2>&1 &
 DD_PID=$!
 i=0
 until grep -q 'listening on' "$T/datadiffd.log"; do
