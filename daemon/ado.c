@@ -700,7 +700,7 @@ ado_identity(struct ado *a, const char **id)
 
 enum ado_result
 ado_find_thread(struct ado *a, unsigned long pr, const char *property,
-    int *found, long *thread_id, long *comment_id)
+    int *found, struct ado_thread *thread)
 {
 	char path[128], err[256];
 	const char *me;
@@ -715,8 +715,8 @@ ado_find_thread(struct ado *a, unsigned long pr, const char *property,
 	res = get_json(a, path);
 	if (res != ADO_OK)
 		return res;
-	r = adoparse_find_thread(a->body.buf, a->body.len, property, me,
-	    thread_id, comment_id, err, sizeof(err));
+	r = adoparse_find_thread(
+	    a->body.buf, a->body.len, property, me, thread, err, sizeof(err));
 	if (r == -1) {
 		set_err(a, "GET %s: %s", path, err);
 		return ADO_FAILED;
@@ -765,6 +765,22 @@ ado_create_thread(struct ado *a, unsigned long pr, const char *content,
 		set_err(a, "POST %s: %s", path, err);
 		res = ADO_FAILED;
 	}
+	return res;
+}
+
+enum ado_result
+ado_set_thread_status(
+    struct ado *a, unsigned long pr, long thread_id, const char *status)
+{
+	cJSON *body = cJSON_CreateObject();
+	char path[128];
+	enum ado_result res;
+
+	cJSON_AddStringToObject(body, "status", status);
+	snprintf(
+	    path, sizeof(path), "/pullRequests/%lu/threads/%ld", pr, thread_id);
+	res = send_json(a, "PATCH", path, body, 0);
+	cJSON_Delete(body);
 	return res;
 }
 

@@ -104,12 +104,16 @@ enum ado_result ado_identity(struct ado *a, const char **id);
  * there is none yet.
  */
 enum ado_result ado_find_thread(struct ado *a, unsigned long pr,
-    const char *property, int *found, long *thread_id, long *comment_id);
+    const char *property, int *found, struct ado_thread *thread);
 
 /* Create a thread whose first comment is content, with the property. */
 enum ado_result ado_create_thread(struct ado *a, unsigned long pr,
     const char *content, const char *property, const char *status,
     long *thread_id, long *comment_id);
+
+/* Set a thread's status: active, closed, ... */
+enum ado_result ado_set_thread_status(
+    struct ado *a, unsigned long pr, long thread_id, const char *status);
 
 /* Replace the content of a comment. */
 enum ado_result ado_update_comment(struct ado *a, unsigned long pr,

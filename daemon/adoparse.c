@@ -324,10 +324,30 @@ has_property(const cJSON *thread, const char *key)
 		cJSON_GetObjectItemCaseSensitive(p, "value"));
 }
 
+/*
+ * A thread's status, read as a name ("closed") or a number (4): resolved
+ * is fixed(2), wontFix(3), closed(4) or byDesign(5); unknown(0), active(1),
+ * pending(6) and a missing status are open.
+ */
+static int
+thread_resolved(const cJSON *status)
+{
+	static const char *const resolved[] = {
+	    "fixed", "wontFix", "closed", "byDesign"};
+
+	if (cJSON_IsNumber(status))
+		return status->valuedouble >= 2 && status->valuedouble <= 5;
+	if (!cJSON_IsString(status))
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(resolved); i++)
+		if (strcasecmp(status->valuestring, resolved[i]) == 0)
+			return 1;
+	return 0;
+}
+
 int
 adoparse_find_thread(const char *json, size_t len, const char *property,
-    const char *author_id, long *thread_id, long *comment_id, char *err,
-    size_t errlen)
+    const char *author_id, struct ado_thread *out, char *err, size_t errlen)
 {
 	cJSON *root = parse(json, len, err, errlen);
 	const cJSON *value, *t;
@@ -341,7 +361,7 @@ adoparse_find_thread(const char *json, size_t len, const char *property,
 		return perr(err, errlen, "threads: no \"value\" array");
 	}
 	cJSON_ArrayForEach (t, value) {
-		const cJSON *first, *author, *id;
+		const cJSON *first, *author, *id, *content;
 
 		if (cJSON_IsTrue(
 			cJSON_GetObjectItemCaseSensitive(t, "isDeleted")) ||
@@ -356,13 +376,20 @@ adoparse_find_thread(const char *json, size_t len, const char *property,
 		    cJSON_IsTrue(
 			cJSON_GetObjectItemCaseSensitive(first, "isDeleted")))
 			continue;
-		if (id_of(t, "id", 2147483647.0, thread_id) == -1 ||
-		    id_of(first, "id", 2147483647.0, comment_id) == -1) {
+		if (id_of(t, "id", 2147483647.0, &out->id) == -1 ||
+		    id_of(first, "id", 2147483647.0, &out->comment_id) == -1) {
 			ret = perr(err, errlen,
 			    "threads: our thread has no "
 			    "valid thread or comment id");
 			break;
 		}
+		out->resolved = thread_resolved(
+		    cJSON_GetObjectItemCaseSensitive(t, "status"));
+		content = cJSON_GetObjectItemCaseSensitive(first, "content");
+		if (!cJSON_IsString(content) ||
+		    prreport_digest(content->valuestring,
+			strlen(content->valuestring), out->digest) == -1)
+			out->digest[0] = '\0';
 		ret = 1;
 		break;
 	}

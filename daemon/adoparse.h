@@ -12,6 +12,7 @@
 
 #include "compat.h"
 #include "event.h"
+#include "prreport.h"
 
 #define ADO_PATH_MAX 1024 /* bytes of a repository path we accept */
 
@@ -61,17 +62,23 @@ int adoparse_changes(const char *json, size_t len, struct ado_change **out,
 
 void ado_changes_free(struct ado_change *c, size_t n);
 
+/* Our report thread, as found in a pull request's threads. */
+struct ado_thread {
+	long id;
+	long comment_id; /* its first comment: the report */
+	int resolved;    /* status fixed, wontFix, closed or byDesign */
+	char digest[PRREPORT_DIGEST_LEN + 1]; /* of the report, or "" */
+};
+
 /*
  * Find our report thread in {"count","value":[thread...]}: the first
  * thread not deleted that carries the property key (read form
  * {"$type","$value"}) and whose first comment, not deleted, was written by
- * author_id (our identity: anyone may set a property). Sets the thread id
- * and its first comment's id. Returns 1 found, 0 not found, -1 malformed
- * (err set).
+ * author_id (our identity: anyone may set a property). Fills *out.
+ * Returns 1 found, 0 not found, -1 malformed (err set).
  */
 int adoparse_find_thread(const char *json, size_t len, const char *property,
-    const char *author_id, long *thread_id, long *comment_id, char *err,
-    size_t errlen);
+    const char *author_id, struct ado_thread *out, char *err, size_t errlen);
 
 /*
  * The identity the token authenticates as, from the answer of

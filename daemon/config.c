@@ -56,6 +56,7 @@ enum cfg_type {
 	T_HOOKPATH, /* char *: an URL path */
 	T_USER,     /* char *: a Basic auth user name */
 	T_APIVER,   /* char *: 7.1, 7.1-preview.1 */
+	T_THREAD,   /* char *: active or closed */
 	T_UINT,     /* unsigned */
 	T_SIZE,     /* size_t, with an optional K/M/G suffix */
 	T_BOOL,     /* int */
@@ -129,6 +130,8 @@ static const struct cfg_key keys[] = {
 	0},
     {SEC_DIFF, "skip_drafts", T_BOOL, C(skip_drafts), NOCNT, 0, 1, "no", 0},
     {SEC_DIFF, "fail_on", T_FAILON, C(fail_on), NOCNT, 0, 0, NULL, 1},
+    {SEC_DIFF, "thread_status", T_THREAD, C(thread_status), NOCNT, 0, 0,
+	"active", 0},
 
     {SEC_RULE, "key", T_COLUMNS, R(key), R(nkey), 1, DIFF_MAX_KEY_COLUMNS, NULL,
 	0},
@@ -709,6 +712,13 @@ set_string(struct cfg_parse *ps, const struct cfg_key *k, void *base,
 			PERR(ps, "%s: '%s' is not a version like 7.1", k->name,
 			    value);
 		break;
+	case T_THREAD:
+		ok = strcmp(value, "active") == 0 ||
+		    strcmp(value, "closed") == 0;
+		if (!ok)
+			PERR(ps, "%s: '%s' is neither active nor closed",
+			    k->name, value);
+		break;
 	default:
 		break;
 	}
@@ -755,6 +765,7 @@ set_value(struct cfg_parse *ps, const struct cfg_key *k, void *base,
 	case T_HOOKPATH:
 	case T_USER:
 	case T_APIVER:
+	case T_THREAD:
 		if (!*value) {
 			PERR(ps, "%s: empty value", k->name);
 			return -1;
@@ -1112,6 +1123,7 @@ config_release(struct config *cfg)
 	}
 	free(cfg->repos);
 	free(cfg->api_version);
+	free(cfg->thread_status);
 	free(cfg->state_dir);
 	free_strv(cfg->include, cfg->ninclude);
 	free_strv(cfg->exclude, cfg->nexclude);

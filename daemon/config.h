@@ -106,6 +106,7 @@ struct config {
 	size_t samples;
 	int skip_drafts;
 	unsigned fail_on;
+	char *thread_status; /* the report thread's: active or closed */
 	struct config_rule *rules;
 	size_t nrules;
 

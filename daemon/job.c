@@ -583,6 +583,40 @@ render(struct jctx *c, struct strbuf *out)
 }
 
 /*
+ * Edit our thread in place. With thread_status active, a thread a reviewer
+ * resolved is made active again when the data diff differs from the one
+ * resolved (a new push that changes no data leaves it resolved); with
+ * closed, its status is the reviewers' alone. The status goes first: when
+ * the edit then fails, the retry still sees the old digest.
+ */
+static enum job_result
+update(struct jctx *c, const struct ado_thread *t, const char *content)
+{
+	char digest[PRREPORT_DIGEST_LEN + 1];
+	enum ado_result r;
+	int reopen;
+
+	reopen = t->resolved && strcmp(c->cfg->thread_status, "active") == 0 &&
+	    prreport_digest(content, strlen(content), digest) == 0 &&
+	    strcmp(digest, t->digest) != 0;
+	if (reopen) {
+		r = ado_set_thread_status(
+		    c->ado, c->job->ev.pr_id, t->id, "active");
+		if (r != ADO_OK)
+			return from_ado(c, r, "reopening the report thread");
+	}
+	r = ado_update_comment(
+	    c->ado, c->job->ev.pr_id, t->id, t->comment_id, content);
+	if (r != ADO_OK)
+		return from_ado(c, r, "updating the report");
+	log_info("job %s: report thread %ld updated%s", c->job->key, t->id,
+	    reopen ? " and reopened: the data diff changed since it was "
+		     "resolved" :
+		     "");
+	return JOB_DONE;
+}
+
+/*
  * Find our thread and edit it in place, or create it. A create that failed
  * after it may have reached Azure DevOps is never sent again blindly: we
  * look for the thread first, so a PR never gets two reports.
@@ -590,31 +624,26 @@ render(struct jctx *c, struct strbuf *out)
 static enum job_result
 publish(struct jctx *c, const char *content, int any_data)
 {
-	long thread = 0, comment = 0;
+	struct ado_thread t;
 	enum ado_result r;
 
 	for (unsigned tries = 1;; tries++) {
 		int found = 0;
 
-		r = ado_find_thread(c->ado, c->job->ev.pr_id,
-		    JOB_THREAD_PROPERTY, &found, &thread, &comment);
+		memset(&t, 0, sizeof(t));
+		r = ado_find_thread(
+		    c->ado, c->job->ev.pr_id, JOB_THREAD_PROPERTY, &found, &t);
 		if (r != ADO_OK)
 			return from_ado(c, r, "listing threads");
-		if (found) {
-			r = ado_update_comment(
-			    c->ado, c->job->ev.pr_id, thread, comment, content);
-			if (r != ADO_OK)
-				return from_ado(c, r, "updating the report");
-			log_info("job %s: report thread %ld updated",
-			    c->job->key, thread);
-			return JOB_DONE;
-		}
+		if (found)
+			return update(c, &t, content);
 		if (!any_data) {
 			/* no data file, no thread yet: no comment noise */
 			return JOB_DONE;
 		}
 		r = ado_create_thread(c->ado, c->job->ev.pr_id, content,
-		    JOB_THREAD_PROPERTY, "active", &thread, &comment);
+		    JOB_THREAD_PROPERTY, c->cfg->thread_status, &t.id,
+		    &t.comment_id);
 		if (r == ADO_OK)
 			break;
 		if (r != ADO_UNSURE || tries == JOB_CREATE_TRIES)
@@ -631,7 +660,7 @@ publish(struct jctx *c, const char *content, int any_data)
 			return from_ado(c, r, "creating the report thread");
 		}
 	}
-	log_info("job %s: report thread %ld created", c->job->key, thread);
+	log_info("job %s: report thread %ld created", c->job->key, t.id);
 	return JOB_DONE;
 }
 

@@ -4,8 +4,10 @@
 #include "prreport.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "bounds.h"
 #include "event.h"
@@ -202,7 +204,7 @@ totals_of(const struct prreport *pr, struct totals *t)
 static void
 headline(struct strbuf *sb, const struct prreport *pr, const struct totals *t)
 {
-	strbuf_addstr(sb, PRREPORT_MARKER "\n### 📊 Data diff\n\n");
+	strbuf_addstr(sb, "### 📊 Data diff\n\n");
 	if (pr->nfiles == 0) {
 		strbuf_addstr(
 		    sb, "✅ No data files changed in this pull request");
@@ -319,8 +321,8 @@ summary(struct strbuf *sb, const struct prreport *pr, size_t max_rows)
 	skipped_list(sb, pr, max_rows);
 }
 
-int
-prreport_render(struct strbuf *sb, const struct prreport *pr, size_t max_bytes)
+static int
+render(struct strbuf *sb, const struct prreport *pr, size_t max_bytes)
 {
 	static const enum report_detail levels[] = {
 	    REPORT_DETAIL_FULL, REPORT_DETAIL_COLUMNS, REPORT_DETAIL_SUMMARY};
@@ -408,4 +410,63 @@ out:
 	strbuf_release(&hint);
 	strbuf_release(&sec);
 	return ret;
+}
+
+/* the marker, then the digest line: "<!-- datadiffd:data HEX -->" */
+#define HEAD_LEN                                                          \
+	(sizeof(PRREPORT_MARKER "\n" PRREPORT_DIGEST_OPEN " -->\n") - 1 + \
+	    PRREPORT_DIGEST_LEN)
+
+int
+prreport_render(struct strbuf *sb, const struct prreport *pr, size_t max_bytes)
+{
+	struct prreport blank = *pr;
+	struct strbuf data;
+	unsigned long long digest;
+
+	if (max_bytes < HEAD_LEN)
+		return -1;
+	/*
+	 * The digest covers what the data says, not where it was found: the
+	 * report rendered without commits, refs, iteration and footer.
+	 */
+	blank.source_ref = blank.target_ref = "";
+	blank.base_commit = blank.head_commit = "";
+	blank.iteration = 0;
+	blank.footer = "";
+	strbuf_init(&data, max_bytes + 1);
+	if (render(&data, &blank, max_bytes - HEAD_LEN) == -1) {
+		strbuf_release(&data);
+		return -1;
+	}
+	digest = (unsigned long long)XXH3_64bits(data.buf, data.len);
+	strbuf_release(&data);
+	strbuf_addf(sb,
+	    PRREPORT_MARKER "\n" PRREPORT_DIGEST_OPEN "%0*llx -->\n",
+	    PRREPORT_DIGEST_LEN, digest);
+	return render(sb, pr, max_bytes - HEAD_LEN);
+}
+
+int
+prreport_digest(
+    const char *content, size_t len, char out[PRREPORT_DIGEST_LEN + 1])
+{
+	static const char open[] = PRREPORT_DIGEST_OPEN;
+	const size_t olen = sizeof(open) - 1;
+	const char *p;
+
+	/* it is the second line; never search a whole comment */
+	if (len > 4096)
+		len = 4096;
+	p = memmem(content, len, open, olen);
+	if (!p || (size_t)(p - content) + olen + PRREPORT_DIGEST_LEN > len)
+		return -1;
+	p += olen;
+	for (size_t i = 0; i < PRREPORT_DIGEST_LEN; i++) {
+		if (!strchr("0123456789abcdef", p[i]) || p[i] == '\0')
+			return -1;
+		out[i] = p[i];
+	}
+	out[PRREPORT_DIGEST_LEN] = '\0';
+	return 0;
 }

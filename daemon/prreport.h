@@ -1,9 +1,9 @@
 /*
  * prreport: the pull-request report thread's Markdown (design.md 5.7;
- * pure, fuzzed through tests/fuzz/fuzz_prreport.c).
+ * pure, fuzzed through tests/fuzz/fuzz_diff.c).
  *
- * Starts with the hidden marker, then a headline with the totals and the
- * compared commits, a summary table (file, key, rows old -> new, added,
+ * Starts with the hidden marker and data digest, then a headline with the
+ * totals and the compared commits, a summary table (file, key, rows old -> new, added,
  * removed, changed, schema and key checks), the files that could not be
  * diffed with the reason, then each changed file's section (report.h) and
  * a footer. The whole stays within max_bytes (Azure DevOps takes 150,000
@@ -11,7 +11,7 @@
  * are cut first (samples, then columns, then the section), with a visible
  * note of what was left out; the summary table is never cut below its
  * totals. Only Markdown Azure DevOps renders (tables, headings, emphasis,
- * code spans, emoji); no HTML but the marker comment.
+ * code spans, emoji); no HTML but the two hidden comments.
  */
 #ifndef PRREPORT_H
 #define PRREPORT_H
@@ -23,6 +23,14 @@
 #include "strbuf.h"
 
 #define PRREPORT_MARKER "<!-- datadiffd:report -->"
+
+/*
+ * The second line, "<!-- datadiffd:data HEX -->", a digest of what the
+ * report says about the data (commits, refs, iteration and footer left
+ * out): a new push that leaves it unchanged changed no data.
+ */
+#define PRREPORT_DIGEST_OPEN "<!-- datadiffd:data "
+#define PRREPORT_DIGEST_LEN  16
 
 enum prreport_kind {
 	PRREPORT_EDIT,
@@ -59,5 +67,13 @@ struct prreport {
  */
 int prreport_render(
     struct strbuf *sb, const struct prreport *pr, size_t max_bytes);
+
+/*
+ * The data digest of a rendered report (the hex between
+ * PRREPORT_DIGEST_OPEN and " -->"), copied into out. Returns 0, or -1
+ * when content has none.
+ */
+int prreport_digest(
+    const char *content, size_t len, char out[PRREPORT_DIGEST_LEN + 1]);
 
 #endif /* PRREPORT_H */

@@ -1,11 +1,14 @@
 /*
- * fuzz_diff: two tables split from one input -> diff_run -> the renderers.
+ * fuzz_diff: two tables split from one input -> diff_run -> the renderers
+ * (JSON, Markdown, text, and the pull-request report).
  *
  * Layout: byte 0 = options (bit 0: explicit key on the first old column,
  * bit 1: tolerance, bit 2: ignore the second column, bits 3-4: delimiter),
  * byte 1 = where to split the rest, as a fraction of its length. The JSON
  * rendering must parse; Markdown and text must stay within a bound linear
  * in the input; no escaped Markdown cell may carry raw HTML or a mention.
+ * The pull-request report must keep within its limit (taken from byte 1)
+ * and carry a digest that prreport_digest reads back.
  */
 #include <assert.h>
 #include <string.h>
@@ -15,6 +18,7 @@
 #include "fuzz.h"
 #include "csv.h"
 #include "diff.h"
+#include "prreport.h"
 #include "report.h"
 #include "strbuf.h"
 #include "banned.h"
@@ -28,6 +32,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct diff_error err;
 	struct diff_result *res;
 	struct strbuf sb;
+	struct prreport pr;
+	struct prreport_file f;
+	char digest[PRREPORT_DIGEST_LEN + 1];
+	const char *body;
+	size_t max;
 	const char *key[1] = {NULL};
 	const char *ignore[1] = {NULL};
 	char first[64];
@@ -98,6 +107,31 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	assert(sb.len <= bound);
 	for (size_t i = 0; i < sb.len; i++)
 		assert((unsigned char)sb.buf[i] >= 0x20 || sb.buf[i] == '\n');
+
+	memset(&f, 0, sizeof(f));
+	f.path = "data/f.csv";
+	f.kind = PRREPORT_EDIT;
+	f.res = res;
+	memset(&pr, 0, sizeof(pr));
+	pr.source_ref = "refs/heads/topic";
+	pr.target_ref = "refs/heads/main";
+	pr.base_commit = pr.head_commit = ""; /* no "<(git show" hint */
+	pr.iteration = 1;
+	pr.files = &f;
+	pr.nfiles = 1;
+	pr.footer = "datadiffd";
+	max = 1500 + 600u * data[1];
+	strbuf_reset(&sb);
+	if (prreport_render(&sb, &pr, max) == 0) {
+		assert(sb.len <= max);
+		assert(strncmp(sb.buf, PRREPORT_MARKER "\n",
+			   sizeof(PRREPORT_MARKER)) == 0);
+		assert(prreport_digest(sb.buf, sb.len, digest) == 0);
+		/* past the two hidden comments, no HTML and no mention */
+		body = strstr(sb.buf, " -->\n### ");
+		assert(body);
+		assert(!strpbrk(body + 5, "<@"));
+	}
 	strbuf_release(&sb);
 	diff_result_free(res);
 	return 0;

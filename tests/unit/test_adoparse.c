@@ -1,6 +1,7 @@
 /*
  * test_adoparse.c: reading Azure DevOps answers (ado-reference.md 3-4).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -180,52 +181,80 @@ test_find_thread(void **state)
 	    "{\"id\":5,\"isDeleted\":true,\"comments\":[{\"id\":1,"
 	    "\"author\":{\"id\":\"" ME "\"},\"content\":\"old\"}]," PROP "},"
 	    /* someone else's, with our property and marker: not ours */
-	    "{\"id\":6,\"comments\":[{\"id\":2,\"author\":{\"id\":\"" OTHER
+	    "{\"id\":6,\"status\":4,\"comments\":[{\"id\":2,\"author\":"
+	    "{\"id\":\"" OTHER
 	    "\"},\"content\":\"<!-- datadiffd:report -->\"}]," PROP "},"
 	    /* ours without the property (a comment of ours): not it */
 	    "{\"id\":8,\"comments\":[{\"id\":1,\"author\":{\"id\":\"" ME
 	    "\"},\"content\":\"<!-- datadiffd:report -->\"}]},"
-	    /* ours */
-	    "{\"id\":7,\"comments\":[{\"id\":3,\"author\":{\"id\":\"" ME
-	    "\"},\"content\":\"text\"}]," PROP "},"
+	    /* ours, resolved */
+	    "{\"id\":7,\"status\":\"fixed\",\"comments\":[{\"id\":3,"
+	    "\"author\":{\"id\":\"" ME
+	    "\"},\"content\":\"<!-- datadiffd:report "
+	    "-->\\n<!-- datadiffd:data 0123456789abcdef -->\\n### x\"}]," PROP
+	    "},"
 	    "{\"id\":9,\"comments\":[{\"id\":1,\"author\":{\"id\":\"" ME
 	    "\"}}]," PROP "}]}";
 	const char *no_author = "{\"value\":[{\"id\":9,\"comments\":[{\"id\":2,"
 				"\"author\":{\"id\":7}}]," PROP
 				"},{\"id\":4,\"comments\":[]," PROP "}]}";
 	const char *none = "{\"count\":0,\"value\":[]}";
-	long t = 0, c = 0;
+	struct ado_thread th;
 	char err[128];
 
 	(void)state;
 	/* property and author: the first such thread not deleted */
 	assert_int_equal(adoparse_find_thread(json, strlen(json),
-			     "datadiffd.report", ME, &t, &c, err, sizeof(err)),
+			     "datadiffd.report", ME, &th, err, sizeof(err)),
 	    1);
-	assert_int_equal(t, 7);
-	assert_int_equal(c, 3);
+	assert_int_equal(th.id, 7);
+	assert_int_equal(th.comment_id, 3);
+	assert_int_equal(th.resolved, 1);
+	assert_string_equal(th.digest, "0123456789abcdef");
 	assert_int_equal(
 	    adoparse_find_thread(json, strlen(json), "datadiffd.report",
-		"6F1C2D3E-4A5B-4C6D-8E7F-0A1B2C3D4E5F", &t, &c, err,
-		sizeof(err)),
+		"6F1C2D3E-4A5B-4C6D-8E7F-0A1B2C3D4E5F", &th, err, sizeof(err)),
 	    1);
-	assert_int_equal(t, 7);
+	assert_int_equal(th.id, 7);
 	/* another member's thread is theirs even with our property */
-	assert_int_equal(
-	    adoparse_find_thread(json, strlen(json), "datadiffd.report", OTHER,
-		&t, &c, err, sizeof(err)),
+	assert_int_equal(adoparse_find_thread(json, strlen(json),
+			     "datadiffd.report", OTHER, &th, err, sizeof(err)),
 	    1);
-	assert_int_equal(t, 6);
-	assert_int_equal(c, 2);
+	assert_int_equal(th.id, 6);
+	assert_int_equal(th.comment_id, 2);
+	assert_int_equal(th.resolved, 1); /* closed, as a number */
+	assert_string_equal(th.digest, "");
 	assert_int_equal(adoparse_find_thread(no_author, strlen(no_author),
-			     "datadiffd.report", ME, &t, &c, err, sizeof(err)),
+			     "datadiffd.report", ME, &th, err, sizeof(err)),
 	    0);
 	assert_int_equal(adoparse_find_thread(none, strlen(none),
-			     "datadiffd.report", ME, &t, &c, err, sizeof(err)),
+			     "datadiffd.report", ME, &th, err, sizeof(err)),
 	    0);
 	assert_int_equal(
-	    adoparse_find_thread("{}", 2, "p", ME, &t, &c, err, sizeof(err)),
-	    -1);
+	    adoparse_find_thread("{}", 2, "p", ME, &th, err, sizeof(err)), -1);
+	/* open: active, pending, or no status at all */
+	{
+		static const char *const open[] = {"\"status\":\"active\",",
+		    "\"status\":\"pending\",", "\"status\":1,", ""};
+
+		for (size_t i = 0; i < sizeof(open) / sizeof(open[0]); i++) {
+			char doc[512];
+
+			snprintf(doc, sizeof(doc),
+			    "{\"value\":[{\"id\":3,%s\"comments\":[{\"id\":1,"
+			    "\"author\":{\"id\":\"" ME "\"},\"content\":"
+			    "\"<!-- datadiffd:data 0123 -->\"}]," PROP "}]}",
+			    open[i]);
+			th.resolved = -1;
+			assert_int_equal(
+			    adoparse_find_thread(doc, strlen(doc),
+				"datadiffd.report", ME, &th, err, sizeof(err)),
+			    1);
+			assert_int_equal(th.resolved, 0);
+			/* a digest too short is none */
+			assert_string_equal(th.digest, "");
+		}
+	}
 }
 
 static void

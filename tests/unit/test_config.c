@@ -60,6 +60,7 @@ test_defaults(void **state)
 	assert_int_equal(cfg.samples, 5);
 	assert_int_equal(cfg.skip_drafts, 0);
 	assert_int_equal(cfg.fail_on, 0);
+	assert_string_equal(cfg.thread_status, "active");
 	assert_int_equal(cfg.norgs, 1);
 	assert_string_equal(cfg.orgs[0].url, "https://dev.azure.com/contoso");
 	config_release(&cfg);
@@ -114,6 +115,7 @@ test_values_and_lists(void **state)
 	    "exclude = tmp/*\n"
 	    "fail_on = duplicate_keys\n"
 	    "fail_on = malformed, schema_change\n"
+	    "thread_status = closed\n"
 	    "[rule \"data/sales/*.csv\"]\n"
 	    "key = region, order id\n"
 	    "ignore = updated_at\n"
@@ -138,6 +140,7 @@ test_values_and_lists(void **state)
 	assert_int_equal(cfg.repos[0].org, 0);
 	assert_int_equal(cfg.workers, 4);
 	assert_string_equal(cfg.state_dir, "/tmp/x");
+	assert_string_equal(cfg.thread_status, "closed");
 	/* the file's include lines replace the default and add up */
 	assert_int_equal(cfg.ninclude, 3);
 	assert_string_equal(cfg.include[2], "seeds/*.csv");
@@ -145,7 +148,7 @@ test_values_and_lists(void **state)
 	    FAIL_ON_DUPLICATE_KEYS | FAIL_ON_MALFORMED | FAIL_ON_SCHEMA_CHANGE);
 	assert_int_equal(cfg.nrules, 2);
 	assert_string_equal(cfg.rules[0].glob, "data/sales/*.csv");
-	assert_int_equal(cfg.rules[0].line, 19);
+	assert_int_equal(cfg.rules[0].line, 20);
 	assert_int_equal(cfg.rules[0].nkey, 2);
 	assert_string_equal(cfg.rules[0].key[1], "order id");
 	assert_int_equal(cfg.rules[0].nignore, 3);
@@ -228,6 +231,8 @@ static const struct {
 	"repository URL (https://dev.azure.com/ORG/PROJECT/_git/REPOSITORY)\n"},
     {"bad api version", ORG "api_version = latest\n",
 	"t.conf:3: api_version: 'latest' is not a version like 7.1\n"},
+    {"bad thread status", ORG "[diff]\nthread_status = resolved\n",
+	"t.conf:4: thread_status: 'resolved' is neither active nor closed\n"},
     {"bad fail_on", ORG "[diff]\nfail_on = duplicate_keys, typo\n",
 	"t.conf:4: fail_on: unknown condition 'typo' (duplicate_keys, "
 	"null_keys, malformed or schema_change)\n"},

@@ -75,7 +75,9 @@ test_summary(void **state)
 	pr_init(&pr, f, 4);
 	strbuf_init(&sb, 200000);
 	assert_int_equal(prreport_render(&sb, &pr, 150000), 0);
-	assert_true(strncmp(sb.buf, PRREPORT_MARKER "\n### ", 30) == 0);
+	assert_true(strncmp(sb.buf, PRREPORT_MARKER "\n" PRREPORT_DIGEST_OPEN,
+			46) == 0);
+	assert_non_null(strstr(sb.buf, " -->\n### 📊 Data diff\n"));
 	assert_non_null(strstr(sb.buf,
 	    "**4 data files** changed · **+3** rows added · **−2** removed · "
 	    "**1** changed · ⚠️ 1 not diffed · ❌ 1 failing a check"));
@@ -270,6 +272,75 @@ test_limit_property(void **state)
 	diff_result_free(r);
 }
 
+static void
+render_digest(const struct prreport *pr, char *digest)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb, 200000);
+	assert_int_equal(prreport_render(&sb, pr, 150000), 0);
+	assert_int_equal(prreport_digest(sb.buf, sb.len, digest), 0);
+	assert_int_equal(strlen(digest), PRREPORT_DIGEST_LEN);
+	strbuf_release(&sb);
+}
+
+/* the digest follows the data, not the commits it was found in */
+static void
+test_digest(void **state)
+{
+	struct diff_result *a, *b;
+	struct prreport_file f;
+	struct prreport pr;
+	char d1[PRREPORT_DIGEST_LEN + 1], d2[PRREPORT_DIGEST_LEN + 1];
+	char got[PRREPORT_DIGEST_LEN + 1];
+
+	(void)state;
+	a = diff_str("id,v\n1,a\n2,b\n", "id,v\n1,a\n2,c\n");
+	b = diff_str("id,v\n1,a\n2,b\n", "id,v\n1,a\n2,d\n");
+	f = (struct prreport_file){
+	    "data/a.csv", NULL, PRREPORT_EDIT, a, NULL, NULL};
+	pr_init(&pr, &f, 1);
+	render_digest(&pr, d1);
+	/* a new push, a new merge base, another footer: the same data */
+	pr.base_commit = C40("c");
+	pr.head_commit = C40("d");
+	pr.iteration = 4;
+	pr.source_ref = "refs/heads/other";
+	pr.footer = "datadiffd updated later";
+	render_digest(&pr, d2);
+	assert_string_equal(d1, d2);
+	/* another value changed: another digest */
+	f.res = b;
+	render_digest(&pr, d2);
+	assert_string_not_equal(d1, d2);
+	/* the same data under another path is another report */
+	f.res = a;
+	f.path = "data/b.csv";
+	render_digest(&pr, d2);
+	assert_string_not_equal(d1, d2);
+
+	/* reading it back: only 16 lower-case hex digits are a digest */
+	assert_int_equal(prreport_digest("x", 1, got), -1);
+	assert_int_equal(
+	    prreport_digest(
+		PRREPORT_DIGEST_OPEN "0123456789abcde -->", 35, got),
+	    -1);
+	assert_int_equal(
+	    prreport_digest(
+		PRREPORT_DIGEST_OPEN "0123456789ABCDEF -->", 36, got),
+	    -1);
+	assert_int_equal(
+	    prreport_digest(PRREPORT_DIGEST_OPEN "0123456789abcdef", 36, got),
+	    0);
+	assert_string_equal(got, "0123456789abcdef");
+	/* cut by len: not there */
+	assert_int_equal(
+	    prreport_digest(PRREPORT_DIGEST_OPEN "0123456789abcdef", 35, got),
+	    -1);
+	diff_result_free(a);
+	diff_result_free(b);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -279,6 +350,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_details_cut_first),
 	    cmocka_unit_test(test_summary_rows_cut_last),
 	    cmocka_unit_test(test_limit_property),
+	    cmocka_unit_test(test_digest),
 	};
 
 	unit_init(argc, argv);
