@@ -527,27 +527,6 @@ fake_git_exists(const char *fixtures, const char *repo, long pr)
 	return ret == 0 && fake_git_is_dir(path);
 }
 
-/* a path segment percent-encoded for a link (truncated to fit) */
-static void
-fake_git_escape(const char *in, char *out, size_t size)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t o = 0;
-
-	for (; *in && o + 4 <= size; in++) {
-		unsigned char ch = (unsigned char)*in;
-
-		if (isalnum(ch) || strchr("-._~", ch)) {
-			out[o++] = (char)ch;
-		} else {
-			out[o++] = '%';
-			out[o++] = hex[ch >> 4];
-			out[o++] = hex[ch & 15];
-		}
-	}
-	out[o] = '\0';
-}
-
 static void
 fake_git_dispatch(struct fake_git_call *c, enum fake_git_route route,
     struct fake_reply *reply)
@@ -643,8 +622,8 @@ fake_git_serve(const struct fake_git *g, const struct fake_git_request *req,
 		fake_git_repo_not_found(seg[i + 3], reply);
 		goto out;
 	}
-	fake_git_escape(seg[0], org, sizeof(org));
-	fake_git_escape(project ? project : "", proj, sizeof(proj));
+	fake_reply_escape(seg[0], org, sizeof(org));
+	fake_reply_escape(project ? project : "", proj, sizeof(proj));
 	(void)snprintf(
 	    c.base_url, sizeof(c.base_url), "%s/%s", req->host_url, org);
 	(void)snprintf(c.repo_url, sizeof(c.repo_url),
@@ -702,7 +681,7 @@ fake_git_dump(const struct fake_git *g, const char *host_url, const char *repo,
 		    repo);
 		return;
 	}
-	fake_git_escape(g->org, org, sizeof(org));
+	fake_reply_escape(g->org, org, sizeof(org));
 	(void)snprintf(base_url, sizeof(base_url), "%s/%s", host_url, org);
 	(void)snprintf(repo_url, sizeof(repo_url),
 	    "%s/_apis/git/repositories/%s", base_url, id);

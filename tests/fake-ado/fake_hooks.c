@@ -156,42 +156,6 @@ fake_hooks_is_guid(const char *s)
 	return 1;
 }
 
-/* now as the service writes dates: 2025-06-17T16:55:46.589Z */
-static void
-fake_hooks_now(char *buf, size_t size)
-{
-	struct timespec ts;
-	struct tm tm;
-	char sec[32];
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	if (strftime(sec, sizeof(sec), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
-		sec[0] = '\0';
-	(void)snprintf(buf, size, "%s.%03ldZ", sec, ts.tv_nsec / 1000000);
-}
-
-/* a path segment percent-encoded for a link (truncated to fit) */
-static void
-fake_hooks_escape(const char *in, char *out, size_t size)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t o = 0;
-
-	for (; *in && o + 4 <= size; in++) {
-		unsigned char ch = (unsigned char)*in;
-
-		if (isalnum(ch) || strchr("-._~", ch)) {
-			out[o++] = (char)ch;
-		} else {
-			out[o++] = '%';
-			out[o++] = hex[ch >> 4];
-			out[o++] = hex[ch & 15];
-		}
-	}
-	out[o] = '\0';
-}
-
 /* split path at '/', dropping empty segments; -1 when there are too many */
 static int
 fake_hooks_split(char *path, char **seg, size_t max, size_t *nseg)
@@ -405,7 +369,7 @@ fake_hooks_project(const cJSON *p, const char *base_url)
 	fake_hooks_link(links, "self", "%s", url);
 	fake_hooks_link(links, "collection", "%s/_apis/projectCollections/%s",
 	    base_url, FAKE_COLLECTION_ID);
-	fake_hooks_escape(name, escaped, sizeof(escaped));
+	fake_reply_escape(name, escaped, sizeof(escaped));
 	fake_hooks_link(links, "web", "%s/%s", base_url, escaped);
 	cJSON_AddStringToObject(
 	    o, "visibility", visibility ? visibility : "private");
@@ -871,7 +835,7 @@ fake_hooks_create(struct fake_hooks *h, const struct fake_git_request *req,
 	fake_hooks_new_guid(h, tfs_id, sizeof(tfs_id));
 	cJSON_DeleteItemFromObjectCaseSensitive(pin, "tfsSubscriptionId");
 	cJSON_AddStringToObject(pin, "tfsSubscriptionId", tfs_id);
-	fake_hooks_now(now, sizeof(now));
+	fake_reply_now(now, sizeof(now));
 	(void)snprintf(
 	    url, sizeof(url), "%s/_apis/hooks/subscriptions/%s", base_url, id);
 
@@ -1036,7 +1000,7 @@ fake_hooks_serve(struct fake_hooks *h, const struct fake_git_request *req,
 	if (fake_hooks_split(path, seg, ARRAY_SIZE(seg), &nseg) == -1 ||
 	    nseg < 3 || strcasecmp(seg[1], "_apis") != 0)
 		goto out;
-	fake_hooks_escape(seg[0], org, sizeof(org));
+	fake_reply_escape(seg[0], org, sizeof(org));
 	(void)snprintf(base_url, sizeof(base_url), "%s/%s", req->host_url, org);
 	if (strcasecmp(seg[2], "projects") == 0 && nseg <= 4) {
 		ret = 1;

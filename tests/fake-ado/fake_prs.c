@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "xmalloc.h"
 #include "banned.h"
@@ -79,21 +78,6 @@ fake_prs_free(struct fake_prs *prs)
 		return;
 	fake_prs_clear(prs);
 	free(prs);
-}
-
-/* now as the service writes dates: 2025-06-17T16:55:46.589Z */
-static void
-fake_prs_now(char *buf, size_t size)
-{
-	struct timespec ts;
-	struct tm tm;
-	char sec[32];
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	if (strftime(sec, sizeof(sec), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
-		sec[0] = '\0';
-	(void)snprintf(buf, size, "%s.%03ldZ", sec, ts.tv_nsec / 1000000);
 }
 
 static void fake_prs_add_link(
@@ -272,7 +256,7 @@ fake_prs_get(struct fake_prs *prs, const struct fake_pr_ref *ref)
 	p = xcalloc(1, sizeof(*p));
 	p->repo = xstrdup(ref->repo);
 	p->id = ref->id;
-	fake_prs_now(now, sizeof(now));
+	fake_reply_now(now, sizeof(now));
 	p->threads = cJSON_CreateArray();
 	cJSON_AddItemToArray(p->threads, fake_prs_system_thread(ref, now));
 	p->next_thread = 2;
@@ -545,7 +529,7 @@ fake_prs_create_thread(struct fake_prs *prs, const struct fake_pr_ref *pr,
 		    "Parameter name: newThread.Comments");
 		goto out;
 	}
-	fake_prs_now(now, sizeof(now));
+	fake_reply_now(now, sizeof(now));
 	thread = fake_prs_thread(pr, p->next_thread, now);
 	list = cJSON_GetObjectItemCaseSensitive(thread, "comments");
 	cJSON_ArrayForEach (item, comments) {
@@ -612,7 +596,7 @@ fake_prs_update_thread(struct fake_prs *prs, const struct fake_pr_ref *pr,
 		cJSON_GetObjectItemCaseSensitive(copy, "properties"),
 		cJSON_GetObjectItem(doc, "properties"), reply) == -1)
 		goto out;
-	fake_prs_now(now, sizeof(now));
+	fake_reply_now(now, sizeof(now));
 	cJSON_ReplaceItemInObjectCaseSensitive(
 	    copy, "lastUpdatedDate", cJSON_CreateString(now));
 
@@ -681,7 +665,7 @@ fake_prs_update_comment(struct fake_prs *prs, const struct fake_pr_ref *pr,
 	}
 	if (fake_prs_check_content(content->valuestring, reply) == -1)
 		goto out;
-	fake_prs_now(now, sizeof(now));
+	fake_reply_now(now, sizeof(now));
 	cJSON_ReplaceItemInObjectCaseSensitive(
 	    c, "content", cJSON_CreateString(content->valuestring));
 	cJSON_ReplaceItemInObjectCaseSensitive(
@@ -787,7 +771,7 @@ fake_prs_create_status(struct fake_prs *prs, const struct fake_pr_ref *pr,
 		reply) == -1)
 		goto out;
 
-	fake_prs_now(now, sizeof(now));
+	fake_reply_now(now, sizeof(now));
 	status = cJSON_CreateObject();
 	cJSON_AddNumberToObject(status, "id", (double)p->next_status);
 	cJSON_AddStringToObject(status, "state", status_states[st]);
