@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "fake_file.h"
+#include "fake_path.h"
 #include "log.h"
 #include "xmalloc.h"
 #include "banned.h"
@@ -471,27 +472,6 @@ fake_git_match(char **rest, size_t nrest, const char **vars, size_t *nvars)
 	return NULL;
 }
 
-/* split path at '/', dropping empty segments; -1 when there are too many */
-static int
-fake_git_split(char *path, char **seg, size_t max, size_t *nseg)
-{
-	char *p = path;
-
-	*nseg = 0;
-	while (*p) {
-		while (*p == '/')
-			*p++ = '\0';
-		if (!*p)
-			break;
-		if (*nseg == max)
-			return -1;
-		seg[(*nseg)++] = p;
-		while (*p && *p != '/')
-			p++;
-	}
-	return 0;
-}
-
 static void
 fake_git_route_not_found(
     const struct fake_git_request *req, struct fake_reply *reply)
@@ -597,7 +577,7 @@ fake_git_serve(const struct fake_git *g, const struct fake_git_request *req,
 	c.req = req;
 	c.method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
 	path = xstrdup(req->path);
-	if (fake_git_split(path, seg, ARRAY_SIZE(seg), &nseg) == -1 ||
+	if (fake_path_split(path, seg, ARRAY_SIZE(seg), &nseg) == -1 ||
 	    nseg < 1 || strcasecmp(seg[0], g->org) != 0)
 		goto not_found;
 	if (i < nseg && strcasecmp(seg[i], "_apis") != 0)
@@ -622,8 +602,8 @@ fake_git_serve(const struct fake_git *g, const struct fake_git_request *req,
 		fake_git_repo_not_found(seg[i + 3], reply);
 		goto out;
 	}
-	fake_reply_escape(seg[0], org, sizeof(org));
-	fake_reply_escape(project ? project : "", proj, sizeof(proj));
+	fake_path_escape(seg[0], org, sizeof(org));
+	fake_path_escape(project ? project : "", proj, sizeof(proj));
 	(void)snprintf(
 	    c.base_url, sizeof(c.base_url), "%s/%s", req->host_url, org);
 	(void)snprintf(c.repo_url, sizeof(c.repo_url),
@@ -681,7 +661,7 @@ fake_git_dump(const struct fake_git *g, const char *host_url, const char *repo,
 		    repo);
 		return;
 	}
-	fake_reply_escape(g->org, org, sizeof(org));
+	fake_path_escape(g->org, org, sizeof(org));
 	(void)snprintf(base_url, sizeof(base_url), "%s/%s", host_url, org);
 	(void)snprintf(repo_url, sizeof(repo_url),
 	    "%s/_apis/git/repositories/%s", base_url, id);

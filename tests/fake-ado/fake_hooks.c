@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "fake_file.h"
+#include "fake_path.h"
 #include "log.h"
 #include "xmalloc.h"
 #include "banned.h"
@@ -154,27 +155,6 @@ fake_hooks_is_guid(const char *s)
 		}
 	}
 	return 1;
-}
-
-/* split path at '/', dropping empty segments; -1 when there are too many */
-static int
-fake_hooks_split(char *path, char **seg, size_t max, size_t *nseg)
-{
-	char *p = path;
-
-	*nseg = 0;
-	while (*p) {
-		while (*p == '/')
-			*p++ = '\0';
-		if (!*p)
-			break;
-		if (*nseg == max)
-			return -1;
-		seg[(*nseg)++] = p;
-		while (*p && *p != '/')
-			p++;
-	}
-	return 0;
 }
 
 static void fake_hooks_link(cJSON *links, const char *rel, const char *fmt, ...)
@@ -369,7 +349,7 @@ fake_hooks_project(const cJSON *p, const char *base_url)
 	fake_hooks_link(links, "self", "%s", url);
 	fake_hooks_link(links, "collection", "%s/_apis/projectCollections/%s",
 	    base_url, FAKE_COLLECTION_ID);
-	fake_reply_escape(name, escaped, sizeof(escaped));
+	fake_path_escape(name, escaped, sizeof(escaped));
 	fake_hooks_link(links, "web", "%s/%s", base_url, escaped);
 	cJSON_AddStringToObject(
 	    o, "visibility", visibility ? visibility : "private");
@@ -997,10 +977,10 @@ fake_hooks_serve(struct fake_hooks *h, const struct fake_git_request *req,
 
 	method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
 	path = xstrdup(req->path);
-	if (fake_hooks_split(path, seg, ARRAY_SIZE(seg), &nseg) == -1 ||
+	if (fake_path_split(path, seg, ARRAY_SIZE(seg), &nseg) == -1 ||
 	    nseg < 3 || strcasecmp(seg[1], "_apis") != 0)
 		goto out;
-	fake_reply_escape(seg[0], org, sizeof(org));
+	fake_path_escape(seg[0], org, sizeof(org));
 	(void)snprintf(base_url, sizeof(base_url), "%s/%s", req->host_url, org);
 	if (strcasecmp(seg[2], "projects") == 0 && nseg <= 4) {
 		ret = 1;

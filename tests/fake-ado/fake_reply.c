@@ -4,7 +4,6 @@
  */
 #include "fake_reply.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,24 +187,4 @@ fake_reply_now(char *buf, size_t size)
 	if (strftime(sec, sizeof(sec), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
 		sec[0] = '\0';
 	(void)snprintf(buf, size, "%s.%03ldZ", sec, ts.tv_nsec / 1000000);
-}
-
-void
-fake_reply_escape(const char *in, char *out, size_t size)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t o = 0;
-
-	for (; *in && o + 4 <= size; in++) {
-		unsigned char ch = (unsigned char)*in;
-
-		if (isalnum(ch) || strchr("-._~", ch)) {
-			out[o++] = (char)ch;
-		} else {
-			out[o++] = '%';
-			out[o++] = hex[ch >> 4];
-			out[o++] = hex[ch & 15];
-		}
-	}
-	out[o] = '\0';
 }

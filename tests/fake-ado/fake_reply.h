@@ -84,7 +84,4 @@ void fake_reply_control_error(struct fake_reply *r, unsigned int status,
 /* Now as the service writes dates: 2025-06-17T16:55:46.589Z. */
 void fake_reply_now(char *buf, size_t size);
 
-/* A path segment percent-encoded for a link (truncated to fit size). */
-void fake_reply_escape(const char *in, char *out, size_t size);
-
 #endif /* FAKE_REPLY_H */
