@@ -428,8 +428,7 @@ out:
 	cJSON_Delete(meta);
 }
 
-/* is method one of the comma-separated methods? */
-static int
+int
 fake_git_allowed(const char *methods, const char *method)
 {
 	size_t len = strlen(method);

@@ -75,4 +75,7 @@ void fake_git_dump(const struct fake_git *g, const char *host_url,
  */
 const char *fake_git_arg(struct MHD_Connection *conn, const char *key);
 
+/* Is method one of the comma-separated methods ("GET, POST")? */
+int fake_git_allowed(const char *methods, const char *method);
+
 #endif /* FAKE_GIT_H */

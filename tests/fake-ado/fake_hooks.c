@@ -946,18 +946,8 @@ static int
 fake_hooks_method(const char *method, const char *allowed,
     const struct fake_git_request *req, struct fake_reply *reply)
 {
-	size_t len = strlen(method);
-	const char *p = allowed;
-
-	while (*p) {
-		size_t n = strcspn(p, ",");
-
-		if (n == len && strncmp(p, method, n) == 0)
-			return 0;
-		p += n;
-		while (*p == ',' || *p == ' ')
-			p++;
-	}
+	if (fake_git_allowed(allowed, method))
+		return 0;
 	fake_reply_error(reply, 405, TYPE_METHOD,
 	    "The requested resource does not support http method '%s'.",
 	    req->method);
